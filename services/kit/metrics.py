@@ -84,7 +84,7 @@ EVENT_LAG_SECONDS = Histogram(
     "salesops_event_lag_seconds",
     "Time from an event's occurrence to its successful handling.",
     ["service", "type"],
-    buckets=LATENCY_BUCKETS + (30.0, 60.0, 300.0),
+    buckets=(*LATENCY_BUCKETS, 30.0, 60.0, 300.0),
 )
 EVENTS_DEAD_LETTERED = Counter(
     "salesops_events_dead_lettered_total",
@@ -93,9 +93,7 @@ EVENTS_DEAD_LETTERED = Counter(
 )
 
 # --- business -------------------------------------------------------------------
-LEADS_CREATED = Counter(
-    "salesops_leads_created_total", "Leads captured, by region.", ["region"]
-)
+LEADS_CREATED = Counter("salesops_leads_created_total", "Leads captured, by region.", ["region"])
 LEADS_CONVERTED = Counter(
     "salesops_leads_converted_total", "Leads converted into customers, by region.", ["region"]
 )

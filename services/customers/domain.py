@@ -1,0 +1,87 @@
+"""Customer archive rules as plain Python: opening an account from a converted lead."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.kit.errors import Validator
+
+# Legal-form suffixes that do not tell two companies apart when matching names.
+_LEGAL_FORMS = re.compile(
+    r"\b(inc|incorporated|ltd|limited|llc|gmbh|ag|sa|sas|bv|plc|co|corp|corporation|company)\b\.?"
+)
+
+
+class CustomerStatus(StrEnum):
+    """Where the relationship with a customer stands."""
+
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    CHURNED = "churned"
+
+
+def normalized_name(name: str) -> str:
+    """A company name reduced for matching: case, accents, punctuation and legal form dropped."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    without_forms = _LEGAL_FORMS.sub(" ", ascii_ish)
+    return " ".join(re.sub(r"[^\w]+", " ", without_forms).split())
+
+
+@dataclass(frozen=True)
+class AccountFromLead:
+    """What the archive needs from a converted lead to open an account and its first contact."""
+
+    lead_id: str
+    region: str
+    name: str
+    country: str
+    industry: str
+    owner_id: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    contact_title: str
+
+    @property
+    def normalized_name(self) -> str:
+        return normalized_name(self.name)
+
+
+def account_from_lead(
+    *,
+    lead_id: str,
+    region: str,
+    company_name: str,
+    country: str,
+    industry: str,
+    owner_id: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str,
+    contact_title: str,
+) -> AccountFromLead:
+    """Check a converted lead's data; InvalidArgument names what the event lacks."""
+    account = AccountFromLead(
+        lead_id=lead_id.strip(),
+        region=region.strip().upper(),
+        name=" ".join(company_name.split()),
+        country=country.strip().upper(),
+        industry=industry.strip(),
+        owner_id=owner_id.strip(),
+        contact_name=" ".join(contact_name.split()),
+        contact_email=contact_email.strip().lower(),
+        contact_phone=contact_phone.strip(),
+        contact_title=contact_title.strip(),
+    )
+    check = Validator()
+    check.require("lead_id", account.lead_id, max_length=36)
+    check.require("region", account.region, max_length=32)
+    check.require("company_name", account.name)
+    check.require("owner_id", account.owner_id, max_length=100)
+    check.raise_if_any()
+    return account
