@@ -1,0 +1,66 @@
+# salesops developer entry points. `make` alone lists them.
+#
+# The environment is built on demand: `make run` and `make test` create .venv
+# (and install buf under .tools) when they are missing, and reinstall the
+# project when pyproject.toml changes.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+TOOLS       := .tools
+BUF_VERSION := 1.61.0
+BUF         := $(TOOLS)/node_modules/.bin/buf
+PYTEST_ARGS ?=
+
+# Stamps: each records that a step finished, so it reruns only when needed.
+VENV_STAMP := $(VENV)/.installed
+BUF_STAMP  := $(TOOLS)/.buf-$(BUF_VERSION).installed
+
+LINT_PATHS  := services gateway tests protos/generate.py
+MYPY_PATHS  := services/kit $(wildcard services/*/domain.py)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint protos migrate bench clean
+
+help: ## List the targets
+	@echo "usage: make <target>"
+	@echo
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN { FS = ":.*## " } { printf "  %-10s %s\n", $$1, $$2 }'
+
+setup: $(VENV_STAMP) $(BUF_STAMP) ## Create .venv with the project and dev tools, install buf
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+$(BUF_STAMP):
+	npm install --no-save --no-package-lock --prefix $(TOOLS) @bufbuild/buf@$(BUF_VERSION)
+	$(BUF) --version
+	touch $@
+
+run: setup ## Migrate every service, start all apis, workers and the gateway
+	$(BIN)/salesops run
+
+test: setup ## Run the test suite (extra pytest options: PYTEST_ARGS='-k lead -x')
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup ## ruff check and format check; mypy on the kit and the domain modules
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy $(MYPY_PATHS)
+
+protos: setup ## Regenerate the Python code from protos/ and run buf lint
+	$(BIN)/python protos/generate.py
+	cd protos && ../$(BUF) lint
+
+migrate: setup ## Bring every service's database to the latest migration
+	$(BIN)/salesops migrate all
+
+bench: ## Run the benchmarks
+	@echo "no benchmarks yet"
+
+clean: ## Remove .venv, .tools, var/ and caches
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
