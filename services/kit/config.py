@@ -158,7 +158,9 @@ class Settings:
             fiscal_year_start_month=_read(
                 env, "SALESOPS_FISCAL_YEAR_START_MONTH", 1, _month, "a month number 1-12"
             ),
-            log_level=_read(env, "SALESOPS_LOG_LEVEL", "INFO", _log_level, "DEBUG, INFO, WARNING or ERROR"),
+            log_level=_read(
+                env, "SALESOPS_LOG_LEVEL", "INFO", _log_level, "DEBUG, INFO, WARNING or ERROR"
+            ),
             data_dir=data_dir,
             shutdown_grace_seconds=_read(
                 env, "SALESOPS_SHUTDOWN_GRACE_SECONDS", 10.0, _positive_float, "a positive number"
@@ -187,12 +189,18 @@ class Settings:
 
     def grpc_port(self, service: str) -> int:
         spec = service_spec(service)
-        return _read(self.env, spec.env_prefix + "GRPC_PORT", spec.grpc_port, _port, "a port 0-65535")
+        return _read(
+            self.env, spec.env_prefix + "GRPC_PORT", spec.grpc_port, _port, "a port 0-65535"
+        )
 
     def api_metrics_port(self, service: str) -> int:
         spec = service_spec(service)
         return _read(
-            self.env, spec.env_prefix + "METRICS_PORT", spec.api_metrics_port, _port, "a port 0-65535"
+            self.env,
+            spec.env_prefix + "METRICS_PORT",
+            spec.api_metrics_port,
+            _port,
+            "a port 0-65535",
         )
 
     def worker_metrics_port(self, service: str) -> int:

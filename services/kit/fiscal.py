@@ -81,7 +81,9 @@ class FiscalCalendar:
         start_year, _ = _add_months(instant.year, instant.month, -offset)
         return start_year + (1 if self.start_month != 1 else 0)
 
-    def periods_containing(self, instant: datetime) -> tuple[FiscalPeriod, FiscalPeriod, FiscalPeriod]:
+    def periods_containing(
+        self, instant: datetime
+    ) -> tuple[FiscalPeriod, FiscalPeriod, FiscalPeriod]:
         """The fiscal year, quarter and month that contain `instant` (UTC)."""
         if instant.tzinfo is None:
             raise ValueError("instant must be timezone-aware (UTC)")

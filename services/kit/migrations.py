@@ -39,6 +39,11 @@ def migrate(service: str, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(service, url), revision)
 
 
+def downgrade(service: str, url: str, revision: str) -> None:
+    """Downgrade `service`'s database at `url` to `revision` ("base" empties it)."""
+    command.downgrade(alembic_config(service, url), revision)
+
+
 def head_revisions(service: str, url: str) -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config(service, url)).get_heads())
 

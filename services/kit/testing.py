@@ -119,3 +119,37 @@ def caller(
         frozenset(r for r in roles.split(",") if r),
         frozenset(r for r in regions.split(",") if r),
     ).metadata()
+
+
+RABBITMQ_HOST_URI = os.environ.get("SALESOPS_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672")
+
+
+def _rabbitmqctl(*args: str) -> None:
+    import subprocess
+
+    result = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        pytest.fail(
+            f"`rabbitmqctl {' '.join(args)}` failed: {result.stderr.strip() or result.stdout.strip()}"
+            " — RabbitMQ must be running for these tests (`.ci/run` starts it).",
+            pytrace=False,
+        )
+
+
+@contextmanager
+def rabbitmq_vhost(prefix: str = "salesops-test") -> Iterator[str]:
+    """A throwaway vhost on the machine's RabbitMQ; yields its AMQP URI; deleted after."""
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", name)
+    try:
+        _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield f"{RABBITMQ_HOST_URI}/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri() -> Iterator[str]:
+    """An AMQP URI on a vhost of its own for this test session."""
+    with rabbitmq_vhost() as uri:
+        yield uri

@@ -1,0 +1,193 @@
+"""Probes, metrics, the OpenAPI document, last-resort errors, and serving with uvicorn."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from fastapi.testclient import TestClient
+from grpc_health.v1 import health_pb2
+
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+
+from .conftest import Upstream, wait_until
+
+Headers = Callable[..., dict[str, str]]
+
+
+def test_healthz_is_ok_without_auth_even_when_upstreams_are_down(
+    client: TestClient, pipeline_upstream: Upstream
+) -> None:
+    pipeline_upstream.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_is_200_when_every_upstream_serves(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "status": "ready",
+        "upstreams": {"pipeline": "SERVING", "customers": "SERVING"},
+    }
+    metrics = client.get("/metrics").text
+    assert 'salesops_gateway_upstream_up{upstream="customers"} 1.0' in metrics
+
+
+def test_readyz_is_503_naming_the_upstream_that_is_down(
+    client: TestClient, customers_upstream: Upstream, pipeline_upstream: Upstream
+) -> None:
+    customers_upstream.stop()
+    began = time.monotonic()
+    response = client.get("/readyz")
+    assert time.monotonic() - began < 1.5
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "not ready",
+        "upstreams": {"pipeline": "SERVING", "customers": "UNAVAILABLE"},
+    }
+    assert 'salesops_gateway_upstream_up{upstream="customers"} 0.0' in client.get("/metrics").text
+
+    pipeline_upstream.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
+    assert client.get("/readyz").json()["upstreams"]["pipeline"] == "NOT_SERVING"
+
+
+def test_metrics_count_requests_by_route_template(
+    client: TestClient, bearer: Headers, pipeline_upstream: Upstream
+) -> None:
+    client.get("/v1/leads/lead-42", headers=bearer())
+    client.post("/v1/leads/lead-42:qualify", headers=bearer())
+    client.get("/no/such/route")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert (
+        'salesops_http_server_handled_total{code="404",method="GET",route="/v1/leads/{lead_id}"}'
+        in text
+    )
+    assert 'route="/v1/leads/{lead_id}:qualify"' in text
+    assert 'route="unmatched"' in text
+    assert "lead-42" not in text
+    assert "salesops_http_server_handling_seconds_bucket" in text
+    assert (
+        'salesops_gateway_upstream_calls_total{code="NOT_FOUND",method="GetLead",'
+        'upstream="pipeline"}' in text
+    )
+
+
+def test_openapi_documents_every_route_and_the_bearer_scheme(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert set(document["paths"]) == {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/v1/leads",
+        "/v1/leads/{lead_id}",
+        "/v1/leads/{lead_id}:qualify",
+        "/v1/leads/{lead_id}:disqualify",
+        "/v1/leads/{lead_id}:convert",
+        "/v1/customers",
+        "/v1/customers/{customer_id}",
+    }
+    assert document["components"]["securitySchemes"]["HTTPBearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["HTTPBearer"]["description"],
+    }
+    create = document["paths"]["/v1/leads"]["post"]
+    assert create["security"] == [{"HTTPBearer": []}]
+    assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Lead"
+    }
+    assert "application/problem+json" in create["responses"]["400"]["content"]
+    assert "security" not in document["paths"]["/healthz"]["get"]
+    status = document["components"]["schemas"]["Lead"]["properties"]["status"]
+    assert status["enum"] == ["unspecified", "new", "qualified", "disqualified", "converted"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_an_unexpected_exception_is_a_500_problem_without_a_trace(
+    settings: GatewaySettings,
+) -> None:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret stack detail")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom", headers={"X-Request-ID": "req-500"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["x-request-id"] == "req-500"
+    body = response.json()
+    assert body["type"] == "urn:salesops:problem:internal"
+    assert body["request_id"] == "req-500"
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_an_unusable_request_id_is_replaced(client: TestClient) -> None:
+    response = client.get("/healthz", headers={"X-Request-ID": "x" * 500})
+    assert len(response.headers["x-request-id"]) == 36
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_run_gateway_drains_in_flight_requests_and_exits_0_on_sigterm(
+    gateway_env: dict[str, str], bearer: Headers, pipeline_upstream: Upstream
+) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        **gateway_env,
+        "SALESOPS_GATEWAY_HOST": "127.0.0.1",
+        "SALESOPS_GATEWAY_PORT": str(port),
+        "SALESOPS_SHUTDOWN_GRACE_SECONDS": "5",
+    }
+    code = "from gateway.app import run_gateway; raise SystemExit(run_gateway())"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                ready = httpx.get(f"{base}/readyz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "gateway exited during start-up"
+                assert time.monotonic() < deadline, "gateway did not start"
+                time.sleep(0.05)
+        assert ready.status_code == 200, ready.text
+
+        # A request still waiting on its upstream when SIGTERM arrives completes.
+        pipeline_upstream.recorder.failures["ListLeads"] = lambda context: time.sleep(0.5)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            in_flight = pool.submit(httpx.get, f"{base}/v1/leads", headers=bearer(), timeout=5)
+            wait_until(lambda: bool(pipeline_upstream.recorder.calls))
+            process.send_signal(signal.SIGTERM)
+            assert in_flight.result().status_code == 200
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    logs = process.stderr.read().decode() if process.stderr else ""
+    # Structured logs: one JSON access line per request, carrying its request id.
+    assert '"route": "/v1/leads"' in logs and '"request_id"' in logs
