@@ -168,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     dead.set_defaults(func=_cmd_dead_letters)
     replay = event_commands.add_parser("replay", help="re-deliver parked events to their handlers")
     replay.add_argument("service", choices=known)
-    replay.add_argument("--id", type=int, action="append", help="only this dead letter (repeatable)")
+    replay.add_argument(
+        "--id", type=int, action="append", help="only this dead letter (repeatable)"
+    )
     replay.set_defaults(func=_cmd_replay)
     return parser
 

@@ -40,7 +40,9 @@ def open_account_from_lead(session: Session, envelope: dict[str, Any]) -> Custom
         contact_title=event.contact_title,
     )
     existing = session.scalar(
-        sa.select(CustomerRecord.customer_id).where(CustomerRecord.source_lead_id == account.lead_id)
+        sa.select(CustomerRecord.customer_id).where(
+            CustomerRecord.source_lead_id == account.lead_id
+        )
     )
     if existing is not None:
         return None

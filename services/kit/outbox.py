@@ -168,7 +168,7 @@ class OutboxRelay:
             result = session.execute(
                 outbox.delete().where(outbox.c.sent_at < utcnow() - older_than)
             )
-            return int(result.rowcount or 0)
+            return int(getattr(result, "rowcount", 0) or 0)
 
 
 def outbox_figures(db: Database) -> tuple[int, float, int]:
@@ -182,11 +182,8 @@ def outbox_figures(db: Database) -> tuple[int, float, int]:
         parked = connection.execute(
             sa.select(sa.func.count()).where(dead_letters.c.replayed_at.is_(None))
         ).scalar_one()
-    age = 0.0
-    if oldest is not None:
-        oldest_dt = outbox.c.occurred_at.type.process_result_value(oldest, db.engine.dialect)
-        if oldest_dt is not None:
-            age = max(0.0, (utcnow() - oldest_dt).total_seconds())
+    # min() keeps the column's UTCDateTime type, so `oldest` comes back timezone-aware.
+    age = max(0.0, (utcnow() - oldest).total_seconds()) if oldest is not None else 0.0
     return int(pending), age, int(parked)
 
 

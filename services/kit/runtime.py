@@ -22,7 +22,13 @@ from services.kit.config import Settings, service_spec
 from services.kit.db import Database
 from services.kit.logs import configure_logging
 from services.kit.migrations import require_head
-from services.kit.outbox import BackgroundRelay, OutboxRelay, Publish, nameko_publisher, outbox_figures
+from services.kit.outbox import (
+    BackgroundRelay,
+    OutboxRelay,
+    Publish,
+    nameko_publisher,
+    outbox_figures,
+)
 from services.kit.topology import ensure_topology
 
 log = logging.getLogger(__name__)
@@ -44,9 +50,10 @@ def open_database(settings: Settings, service: str, *, pool_size: int = 10) -> D
     try:
         require_head(db)
     except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
         raise SystemExit(
             f"cannot reach the {service} database at {redacted(url)}: "
-            f"{type(exc.orig or exc).__name__}: {exc.orig or exc}"
+            f"{type(cause).__name__}: {cause}"
         ) from None
     return db
 

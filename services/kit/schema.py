@@ -21,7 +21,7 @@ kit_metadata = new_metadata()
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _outbox_columns() -> list[sa.Column[object] | sa.Constraint]:
+def _outbox_columns() -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False),
@@ -38,7 +38,7 @@ def _outbox_columns() -> list[sa.Column[object] | sa.Constraint]:
     ]
 
 
-def _processed_events_columns() -> list[sa.Column[object] | sa.Constraint]:
+def _processed_events_columns() -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("event_id", sa.String(64), primary_key=True),
         sa.Column("handler", sa.String(200), primary_key=True),
@@ -47,7 +47,7 @@ def _processed_events_columns() -> list[sa.Column[object] | sa.Constraint]:
     ]
 
 
-def _dead_letters_columns() -> list[sa.Column[object] | sa.Constraint]:
+def _dead_letters_columns() -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(64), nullable=False),
@@ -63,7 +63,7 @@ def _dead_letters_columns() -> list[sa.Column[object] | sa.Constraint]:
 
 
 _TABLES: list[
-    tuple[str, Callable[[], list[sa.Column[object] | sa.Constraint]], dict[str, list[str]]]
+    tuple[str, Callable[[], list[sa.schema.SchemaItem]], dict[str, list[str]]]
 ] = [
     ("outbox", _outbox_columns, {"ix_outbox_pending": ["sent_at", "id"]}),
     ("processed_events", _processed_events_columns, {}),

@@ -116,9 +116,10 @@ def _announce_when_ready(supervisor: Supervisor, port: int) -> None:
                     supervisor.say(
                         "salesops",
                         "1",
-                        f"ready: gateway http://127.0.0.1:{port}  (API docs http://127.0.0.1:{port}/docs, "
-                        f"metrics /metrics; get a token with `salesops token --subject me "
-                        f"--roles manager --regions EMEA`). Ctrl-C stops everything.",
+                        f"ready: gateway http://127.0.0.1:{port}  (API docs "
+                        f"http://127.0.0.1:{port}/docs, metrics /metrics; get a token with "
+                        "`salesops token --subject me --roles manager --regions EMEA`). "
+                        "Ctrl-C stops everything.",
                     )
                     return
         except OSError:
@@ -143,7 +144,9 @@ def run_platform() -> int:
     command = [sys.executable, "-m", "services.cli"]
     children: list[Child] = []
     for index, service in enumerate(SERVICES):
-        children.append(Child(f"{service}-api", [*command, "api", service], COLOURS[(2 * index) % 11]))
+        children.append(
+            Child(f"{service}-api", [*command, "api", service], COLOURS[(2 * index) % 11])
+        )
         children.append(
             Child(f"{service}-worker", [*command, "worker", service], COLOURS[(2 * index + 1) % 11])
         )

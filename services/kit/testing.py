@@ -57,7 +57,9 @@ def postgres_database(prefix: str = "salesops_test") -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh, empty database URL: once SQLite, once PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'service.db'}"
@@ -129,8 +131,9 @@ def _rabbitmqctl(*args: str) -> None:
 
     result = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
+        output = result.stderr.strip() or result.stdout.strip()
         pytest.fail(
-            f"`rabbitmqctl {' '.join(args)}` failed: {result.stderr.strip() or result.stdout.strip()}"
+            f"`rabbitmqctl {' '.join(args)}` failed: {output}"
             " — RabbitMQ must be running for these tests (`.ci/run` starts it).",
             pytrace=False,
         )

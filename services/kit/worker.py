@@ -92,7 +92,7 @@ class ServiceWorker:
 
     _last_prune = 0.0
 
-    @timer(interval=RELAY_INTERVAL)  # type: ignore[misc]
+    @timer(interval=RELAY_INTERVAL)  # type: ignore[untyped-decorator]
     def relay_outbox(self) -> int:
         """Publish pending outbox events; the back-stop to the api's relay."""
         ensure_topology(Settings.from_env().amqp_uri)

@@ -135,11 +135,15 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         metrics.LEADS_CREATED.labels(lead.region).inc()
         return pb.CreateLeadResponse(lead=lead_to_proto(lead))
 
-    def GetLead(self, request: pb.GetLeadRequest, context: grpc.ServicerContext) -> pb.GetLeadResponse:
+    def GetLead(
+        self, request: pb.GetLeadRequest, context: grpc.ServicerContext
+    ) -> pb.GetLeadResponse:
         caller = current_caller()
         caller.require_reader()
         with self.db.transaction() as session:
-            return pb.GetLeadResponse(lead=lead_to_proto(_load_for_caller(session, caller, request.lead_id)))
+            return pb.GetLeadResponse(
+                lead=lead_to_proto(_load_for_caller(session, caller, request.lead_id))
+            )
 
     def ListLeads(
         self, request: pb.ListLeadsRequest, context: grpc.ServicerContext
@@ -172,7 +176,9 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                     ),
                 )
             )
-        query = query.order_by(LeadRecord.created_at.desc(), LeadRecord.lead_id.desc()).limit(size + 1)
+        query = query.order_by(LeadRecord.created_at.desc(), LeadRecord.lead_id.desc()).limit(
+            size + 1
+        )
         with self.db.transaction() as session:
             leads = list(session.scalars(query))
         next_token = ""

@@ -17,7 +17,9 @@ REGION_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{5,32}$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
-LEAD_SOURCES = frozenset({"web", "event", "referral", "partner", "outbound", "inbound_call", "other"})
+LEAD_SOURCES = frozenset(
+    {"web", "event", "referral", "partner", "outbound", "inbound_call", "other"}
+)
 
 
 class LeadStatus(StrEnum):

@@ -1,5 +1,5 @@
+from services.customers.models import Base
 from services.kit.migrations import run_env
 from services.kit.schema import kit_metadata
-from services.customers.models import Base
 
 run_env([Base.metadata, kit_metadata])

@@ -71,7 +71,9 @@ def test_qualify_then_convert_emits_the_conversion_with_contact_data(
     ]
     with db.transaction() as session:
         envelope = json.loads(
-            session.scalar(sa.select(outbox.c.envelope).where(outbox.c.type == "pipeline.lead.converted"))
+            session.scalar(
+                sa.select(outbox.c.envelope).where(outbox.c.type == "pipeline.lead.converted")
+            )
         )
     assert envelope["region"] == "EMEA" and envelope["actor"] == "alice"
     assert envelope["schema_version"] == 1 and envelope["source"] == "pipeline"
@@ -146,7 +148,9 @@ def test_a_rep_sees_only_their_own_leads_and_an_executive_reads_all(stub: Stub) 
     listed = stub.ListLeads(pb.ListLeadsRequest(), metadata=caller("rep-1", "rep", "EMEA")).leads
     assert [lead.lead_id for lead in listed] == [mine.lead_id]
     with pytest.raises(grpc.RpcError) as caught:
-        stub.GetLead(pb.GetLeadRequest(lead_id=theirs.lead_id), metadata=caller("rep-1", "rep", "EMEA"))
+        stub.GetLead(
+            pb.GetLeadRequest(lead_id=theirs.lead_id), metadata=caller("rep-1", "rep", "EMEA")
+        )
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     executive = caller("ceo", "executive", "")
     assert len(stub.ListLeads(pb.ListLeadsRequest(), metadata=executive).leads) == 2
