@@ -177,13 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # nameko stands on eventlet, which announces its own deprecation on import;
+    # salesops knows (see docs/architecture.md) and operators need not read it at every start.
+    warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
     if args_list[:1] == ["worker"]:
         # The worker is an eventlet process: patch before anything imports socket or threading.
         import eventlet
 
         eventlet.monkey_patch()
-    warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
-    warnings.filterwarnings("ignore", message=".*[Ee]ventlet is deprecated.*")
     args = build_parser().parse_args(args_list)
     try:
         return int(args.func(args))

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 # Third-party loggers that are chatty at INFO: one line per AMQP frame or HTTP request.
-NOISY_LOGGERS = ("kombu", "amqp", "urllib3", "httpx", "httpcore")
+NOISY_LOGGERS = ("kombu", "amqp", "urllib3", "httpx", "httpcore", "alembic.runtime.migration")
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _RECORD_ATTRIBUTES = frozenset(
