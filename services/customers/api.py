@@ -15,7 +15,7 @@ from services.customers.models import CustomerRecord
 from services.kit.db import Database
 from services.kit.errors import InvalidArgument, NotFound
 from services.kit.identity import current_caller
-from services.kit.pagination import Cursor, decode_token, encode_token, page_size
+from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
 
 STATUS_TO_PROTO = {
@@ -77,12 +77,7 @@ class CustomersServicer(customers_pb2_grpc.CustomersServiceServicer):
     ) -> pb.ListCustomersResponse:
         caller = current_caller()
         caller.require_reader()
-        size = page_size(request.page.page_size)
-        filters = {"region": request.region, "owner_id": request.owner_id}
-        cursor = decode_token(request.page.page_token, filters)
         regions = caller.readable_regions(request.region.strip().upper())
-        if regions is not None and not regions:
-            return pb.ListCustomersResponse(page=common_pb2.PageResponse())
         query = sa.select(CustomerRecord)
         if regions is not None:
             query = query.where(CustomerRecord.region.in_(sorted(regions)))
@@ -90,26 +85,17 @@ class CustomersServicer(customers_pb2_grpc.CustomersServiceServicer):
             query = query.where(CustomerRecord.owner_id == request.owner_id)
         if caller.own_records_only:
             query = query.where(CustomerRecord.owner_id == caller.subject)
-        if cursor is not None:
-            query = query.where(
-                sa.or_(
-                    CustomerRecord.created_at < cursor.created_at,
-                    sa.and_(
-                        CustomerRecord.created_at == cursor.created_at,
-                        CustomerRecord.customer_id < cursor.key,
-                    ),
-                )
-            )
-        query = query.order_by(
-            CustomerRecord.created_at.desc(), CustomerRecord.customer_id.desc()
-        ).limit(size + 1)
         with self.db.transaction() as session:
-            customers = list(session.scalars(query))
-            next_token = ""
-            if len(customers) > size:
-                customers = customers[:size]
-                last = customers[-1]
-                next_token = encode_token(Cursor(last.created_at, last.customer_id), filters)
+            customers, next_token = keyset_page(
+                session,
+                query,
+                created=CustomerRecord.created_at,
+                key=CustomerRecord.customer_id,
+                requested_size=request.page.page_size,
+                token=request.page.page_token,
+                filters={"region": request.region, "owner_id": request.owner_id},
+                cursor_of=lambda customer: Cursor(customer.created_at, customer.customer_id),
+            )
             return pb.ListCustomersResponse(
                 customers=[customer_to_proto(c) for c in customers],
                 page=common_pb2.PageResponse(next_page_token=next_token),

@@ -10,10 +10,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.kit.errors import InvalidArgument
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -66,3 +73,38 @@ def decode_token(
     if fingerprint != _fingerprint(filters):
         raise InvalidArgument.of(field_name, "was issued for different filters; start again")
     return cursor
+
+
+def keyset_page(
+    session: Session,
+    query: sa.Select[tuple[T]],
+    *,
+    created: InstrumentedAttribute[datetime],
+    key: InstrumentedAttribute[str],
+    requested_size: int,
+    token: str,
+    filters: dict[str, str],
+    cursor_of: Callable[[T], Cursor],
+) -> tuple[Sequence[T], str]:
+    """One page of `query`, newest first, and the token of the next page ("" at the end).
+
+    Rows are ordered by (`created`, `key`) descending, and the page after a
+    cursor starts strictly below it, so rows inserted meanwhile never shift a
+    page and nothing is served twice.
+    """
+    size = page_size(requested_size)
+    cursor = decode_token(token, filters)
+    if cursor is not None:
+        query = query.where(
+            sa.or_(
+                created < cursor.created_at,
+                sa.and_(created == cursor.created_at, key < cursor.key),
+            )
+        )
+    rows: list[Any] = list(
+        session.scalars(query.order_by(created.desc(), key.desc()).limit(size + 1))
+    )
+    if len(rows) <= size:
+        return rows, ""
+    rows = rows[:size]
+    return rows, encode_token(cursor_of(rows[-1]), filters)

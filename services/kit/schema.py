@@ -62,9 +62,7 @@ def _dead_letters_columns() -> list[sa.schema.SchemaItem]:
     ]
 
 
-_TABLES: list[
-    tuple[str, Callable[[], list[sa.schema.SchemaItem]], dict[str, list[str]]]
-] = [
+_TABLES: list[tuple[str, Callable[[], list[sa.schema.SchemaItem]], dict[str, list[str]]]] = [
     ("outbox", _outbox_columns, {"ix_outbox_pending": ["sent_at", "id"]}),
     ("processed_events", _processed_events_columns, {}),
     ("dead_letters", _dead_letters_columns, {"ix_dead_letters_open": ["replayed_at", "id"]}),

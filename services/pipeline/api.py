@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import grpc
 import sqlalchemy as sa
+from google.protobuf.message import Message
 from salesops.common.v1 import common_pb2
 from salesops.events.v1 import pipeline_events_pb2 as events
 from salesops.pipeline.v1 import pipeline_pb2 as pb
@@ -18,7 +19,7 @@ from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound
 from services.kit.identity import Caller, current_caller
 from services.kit.outbox import record_event
-from services.kit.pagination import Cursor, decode_token, encode_token, page_size
+from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
 from services.pipeline import domain
 from services.pipeline.domain import LeadStatus
@@ -66,7 +67,7 @@ def _load_for_caller(
     return lead
 
 
-def _move(session: Session, caller: Caller, lead: LeadRecord, target: LeadStatus) -> None:
+def _move(caller: Caller, lead: LeadRecord, target: LeadStatus) -> None:
     caller.require_writer(lead.region)
     domain.require_transition(lead.lead_id, LeadStatus(lead.status), target)
     now = utcnow()
@@ -150,15 +151,10 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
     ) -> pb.ListLeadsResponse:
         caller = current_caller()
         caller.require_reader()
-        size = page_size(request.page.page_size)
         status = STATUS_FROM_PROTO.get(request.status) if request.status else None
         if request.status and status is None:
             raise InvalidArgument.of("status", "is not a lead status")
-        filters = {"region": request.region, "status": status.value if status else ""}
-        cursor = decode_token(request.page.page_token, filters)
         regions = caller.readable_regions(request.region.strip().upper())
-        if regions is not None and not regions:
-            return pb.ListLeadsResponse(page=common_pb2.PageResponse())
         query = sa.select(LeadRecord)
         if regions is not None:
             query = query.where(LeadRecord.region.in_(sorted(regions)))
@@ -166,94 +162,96 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             query = query.where(LeadRecord.status == status.value)
         if caller.own_records_only:
             query = query.where(LeadRecord.owner_id == caller.subject)
-        if cursor is not None:
-            query = query.where(
-                sa.or_(
-                    LeadRecord.created_at < cursor.created_at,
-                    sa.and_(
-                        LeadRecord.created_at == cursor.created_at,
-                        LeadRecord.lead_id < cursor.key,
-                    ),
-                )
-            )
-        query = query.order_by(LeadRecord.created_at.desc(), LeadRecord.lead_id.desc()).limit(
-            size + 1
-        )
         with self.db.transaction() as session:
-            leads = list(session.scalars(query))
-        next_token = ""
-        if len(leads) > size:
-            leads = leads[:size]
-            last = leads[-1]
-            next_token = encode_token(Cursor(last.created_at, last.lead_id), filters)
-        return pb.ListLeadsResponse(
-            leads=[lead_to_proto(lead) for lead in leads],
-            page=common_pb2.PageResponse(next_page_token=next_token),
-        )
+            leads, next_token = keyset_page(
+                session,
+                query,
+                created=LeadRecord.created_at,
+                key=LeadRecord.lead_id,
+                requested_size=request.page.page_size,
+                token=request.page.page_token,
+                filters={"region": request.region, "status": status.value if status else ""},
+                cursor_of=lambda lead: Cursor(lead.created_at, lead.lead_id),
+            )
+            return pb.ListLeadsResponse(
+                leads=[lead_to_proto(lead) for lead in leads],
+                page=common_pb2.PageResponse(next_page_token=next_token),
+            )
+
+    def _act(
+        self,
+        lead_id: str,
+        target: LeadStatus,
+        event_type: str,
+        payload: Callable[[LeadRecord, Caller], Message],
+        extra: Callable[[LeadRecord], None] | None = None,
+    ) -> pb.Lead:
+        """Move a lead to `target` and record `event_type`, in one transaction."""
+        caller = current_caller()
+        with self.db.transaction() as session:
+            lead = _load_for_caller(session, caller, lead_id, for_update=True)
+            _move(caller, lead, target)
+            if extra is not None:
+                extra(lead)
+            record_event(
+                session, event_type, payload(lead, caller), region=lead.region, caller=caller
+            )
+        return lead_to_proto(lead)
 
     def QualifyLead(
         self, request: pb.QualifyLeadRequest, context: grpc.ServicerContext
     ) -> pb.QualifyLeadResponse:
-        caller = current_caller()
-        with self.db.transaction() as session:
-            lead = _load_for_caller(session, caller, request.lead_id, for_update=True)
-            _move(session, caller, lead, LeadStatus.QUALIFIED)
-            record_event(
-                session,
-                "pipeline.lead.qualified",
-                events.LeadQualified(
-                    lead_id=lead.lead_id, region=lead.region, qualified_by=caller.subject
-                ),
-                region=lead.region,
-                caller=caller,
-            )
-        return pb.QualifyLeadResponse(lead=lead_to_proto(lead))
+        lead = self._act(
+            request.lead_id,
+            LeadStatus.QUALIFIED,
+            "pipeline.lead.qualified",
+            lambda lead, caller: events.LeadQualified(
+                lead_id=lead.lead_id, region=lead.region, qualified_by=caller.subject
+            ),
+        )
+        return pb.QualifyLeadResponse(lead=lead)
 
     def DisqualifyLead(
         self, request: pb.DisqualifyLeadRequest, context: grpc.ServicerContext
     ) -> pb.DisqualifyLeadResponse:
-        caller = current_caller()
         reason = domain.validate_disqualify_reason(request.reason)
-        with self.db.transaction() as session:
-            lead = _load_for_caller(session, caller, request.lead_id, for_update=True)
-            _move(session, caller, lead, LeadStatus.DISQUALIFIED)
+
+        def keep_reason(lead: LeadRecord) -> None:
             lead.disqualify_reason = reason
-            record_event(
-                session,
-                "pipeline.lead.disqualified",
-                events.LeadDisqualified(lead_id=lead.lead_id, region=lead.region, reason=reason),
-                region=lead.region,
-                caller=caller,
-            )
-        return pb.DisqualifyLeadResponse(lead=lead_to_proto(lead))
+
+        lead = self._act(
+            request.lead_id,
+            LeadStatus.DISQUALIFIED,
+            "pipeline.lead.disqualified",
+            lambda lead, caller: events.LeadDisqualified(
+                lead_id=lead.lead_id, region=lead.region, reason=reason
+            ),
+            keep_reason,
+        )
+        return pb.DisqualifyLeadResponse(lead=lead)
 
     def ConvertLead(
         self, request: pb.ConvertLeadRequest, context: grpc.ServicerContext
     ) -> pb.ConvertLeadResponse:
-        caller = current_caller()
-        with self.db.transaction() as session:
-            lead = _load_for_caller(session, caller, request.lead_id, for_update=True)
-            _move(session, caller, lead, LeadStatus.CONVERTED)
-            record_event(
-                session,
-                "pipeline.lead.converted",
-                events.LeadConverted(
-                    lead_id=lead.lead_id,
-                    region=lead.region,
-                    company_name=lead.company_name,
-                    contact_name=lead.contact_name,
-                    contact_email=lead.contact_email,
-                    contact_phone=lead.contact_phone,
-                    contact_title=lead.contact_title,
-                    country=lead.country,
-                    industry=lead.industry,
-                    owner_id=lead.owner_id,
-                ),
+        lead = self._act(
+            request.lead_id,
+            LeadStatus.CONVERTED,
+            "pipeline.lead.converted",
+            lambda lead, caller: events.LeadConverted(
+                lead_id=lead.lead_id,
                 region=lead.region,
-                caller=caller,
-            )
+                company_name=lead.company_name,
+                contact_name=lead.contact_name,
+                contact_email=lead.contact_email,
+                contact_phone=lead.contact_phone,
+                contact_title=lead.contact_title,
+                country=lead.country,
+                industry=lead.industry,
+                owner_id=lead.owner_id,
+            ),
+        )
         metrics.LEADS_CONVERTED.labels(lead.region).inc()
-        return pb.ConvertLeadResponse(lead=lead_to_proto(lead))
+        return pb.ConvertLeadResponse(lead=lead)
 
 
 def register(server: grpc.Server, db: Database) -> Sequence[str]:
