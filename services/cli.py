@@ -97,12 +97,13 @@ def _cmd_dead_letters(args: argparse.Namespace) -> int:
     if not letters:
         print(f"{args.service}: no dead letters")
         return 0
-    print(f"{'ID':>6}  {'PARKED AT (UTC)':<20} {'TYPE':<32} {'HANDLER':<36} ERROR")
+    header = f"{'ID':>6}  {'PARKED AT (UTC)':<20} {'EVENT ID':<36}  {'TYPE':<28} {'HANDLER':<32}"
+    print(f"{header} ERROR")
     for letter in letters:
         replayed = f" (replayed {letter.replayed_at:%Y-%m-%d %H:%M})" if letter.replayed_at else ""
         print(
-            f"{letter.id:>6}  {letter.parked_at:%Y-%m-%d %H:%M:%S}  {letter.type:<32} "
-            f"{letter.handler:<36} {letter.error[:80]}{replayed}"
+            f"{letter.id:>6}  {letter.parked_at:%Y-%m-%d %H:%M:%S}  {letter.event_id:<36}  "
+            f"{letter.type:<28} {letter.handler:<32} {letter.error[:100]}{replayed}"
         )
     return 0
 
