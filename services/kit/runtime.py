@@ -29,7 +29,7 @@ from services.kit.outbox import (
     nameko_publisher,
     outbox_figures,
 )
-from services.kit.topology import ensure_topology
+from services.kit.topology import all_subscriptions, ensure_topology
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,10 @@ def run_service_api(service: str) -> int:
     db = open_database(settings, service)
     module = importlib.import_module(f"services.{service}.api")
     _warn_if_broker_down(settings, f"{service} api")
+    # Read the subscriptions here, on the main thread: that imports the workers'
+    # modules and so nameko and eventlet, and importing eventlet first from the
+    # relay thread leaves that thread unjoinable at shutdown.
+    all_subscriptions()
     relay = BackgroundRelay(OutboxRelay(db, api_publisher(settings.amqp_uri))).attach()
     metrics.register_outbox_collector(service, lambda: outbox_figures(db))
     try:
@@ -128,7 +132,10 @@ def nameko_config(settings: Settings) -> dict[str, Any]:
 
 def run_service_worker(service: str) -> int:
     """Run `service`'s nameko worker until SIGTERM or SIGINT (eventlet must be patched)."""
+    import signal
+
     import eventlet
+    import eventlet.event
     from nameko.runners import ServiceRunner
 
     from services.kit.topology import worker_class
@@ -142,16 +149,23 @@ def run_service_worker(service: str) -> int:
     _warn_if_broker_down(settings, f"{service} worker")
     runner = ServiceRunner(nameko_config(settings))
     runner.add_service(worker_class(service))
-
-    import signal
+    stopping = eventlet.event.Event()
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %d: stopping the %s worker after in-flight handlers", signum, service)
+        if not stopping.ready():
+            stopping.send(True)
         eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("%s worker starting; metrics on :%d", service, port)
+    # nameko cannot start its consumers without the broker: wait for it rather
+    # than crash, so a worker started during a broker outage simply catches up.
+    while not broker_reachable(settings.amqp_uri):
+        if stopping.wait(timeout=2.0):
+            db.dispose()
+            return 0
     runner.start()
     log.info("%s worker consuming from %s", service, redacted(settings.amqp_uri))
     runner.wait()

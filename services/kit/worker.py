@@ -91,6 +91,7 @@ class ServiceWorker:
     dispatch: Any = EventDispatcher()
 
     _last_prune = 0.0
+    _relay_healthy = True
 
     @timer(interval=RELAY_INTERVAL)  # type: ignore[untyped-decorator]
     def relay_outbox(self) -> int:
@@ -103,7 +104,18 @@ class ServiceWorker:
             self.dispatch(event_name, envelope)
 
         relay = OutboxRelay(self.db, publish)
-        sent = relay.relay_pending()
+        try:
+            sent = relay.relay_pending()
+        except Exception as exc:
+            # The broker (or the database) is away: the events stay in the
+            # outbox; say so once per outage, not at every tick.
+            if ServiceWorker._relay_healthy:
+                log.warning("outbox relay failed (%s); retrying every %.1f s", exc, RELAY_INTERVAL)
+            ServiceWorker._relay_healthy = False
+            return 0
+        if not ServiceWorker._relay_healthy:
+            log.info("outbox relay is publishing again")
+        ServiceWorker._relay_healthy = True
         now = time.monotonic()
         if now - ServiceWorker._last_prune > PRUNE_EVERY_SECONDS:
             ServiceWorker._last_prune = now
