@@ -166,6 +166,7 @@ def run_service_worker(service: str) -> int:
         if stopping.wait(timeout=2.0):
             db.dispose()
             return 0
+    ensure_topology(settings.amqp_uri)
     runner.start()
     log.info("%s worker consuming from %s", service, redacted(settings.amqp_uri))
     runner.wait()

@@ -60,6 +60,11 @@ def all_subscriptions() -> list[Subscription]:
 _declared: set[str] = set()
 
 
+def is_declared(amqp_uri: str) -> bool:
+    """Whether this process has declared the topology on `amqp_uri`."""
+    return amqp_uri in _declared
+
+
 def ensure_topology(amqp_uri: str) -> None:
     """Declare every service's event queues and bindings once per process.
 

@@ -28,7 +28,7 @@ from services.kit.config import Settings
 from services.kit.db import Database
 from services.kit.inbox import HandlerRef, handle_once
 from services.kit.outbox import OutboxRelay
-from services.kit.topology import Subscription, ensure_topology
+from services.kit.topology import Subscription, ensure_topology, is_declared
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,15 @@ def subscribe(
             subscription = Subscription(source, event, self.name, fn.__name__)
             ref = HandlerRef(self.name, f"{self.name}.{fn.__name__}", subscription.queue)
             try:
-                return handle_once(self.db, ref, body, lambda s, env: fn(self, s, env))
+                outcome = handle_once(self.db, ref, body, lambda s, env: fn(self, s, env))
             except Exception:
                 log.exception("could not apply or park an event for %s; requeueing it", ref.name)
                 time.sleep(REQUEUE_PAUSE_SECONDS)
                 raise
+            if outcome == "applied":
+                # Events the effect wrote leave now rather than at the next timer tick.
+                self.relay_soon()
+            return outcome
 
         entry.salesops_subscription = (source, event)  # type: ignore[attr-defined]
         return event_handler(source, event, requeue_on_error=True)(entry)  # type: ignore[no-any-return]
@@ -97,7 +101,14 @@ class ServiceWorker:
     def relay_outbox(self) -> int:
         """Publish pending outbox events; the back-stop to the api's relay."""
         ensure_topology(Settings.from_env().amqp_uri)
+        return self._relay()
 
+    def relay_soon(self) -> None:
+        """Relay right after a handler's commit, once the timer has declared the topology."""
+        if is_declared(Settings.from_env().amqp_uri):
+            self._relay()
+
+    def _relay(self) -> int:
         def publish(source: str, event_name: str, envelope: dict[str, Any]) -> None:
             if source != self.name:
                 raise ValueError(f"{self.name} cannot publish {source}'s events")
