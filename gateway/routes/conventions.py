@@ -9,11 +9,12 @@ their items and a `next_page_token`.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import Query
-from google.protobuf.descriptor import EnumDescriptor
+from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel
 from salesops.common.v1 import common_pb2
@@ -57,22 +58,64 @@ def timestamp(message: Message, field_name: str) -> datetime | None:
     return value.ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
 
 
-class Audit(BaseModel):
+def enum_prefix(descriptor: EnumDescriptor) -> str:
+    """The prefix buf's lint puts on an enum's values: LeadStatus -> "LEAD_STATUS_"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", descriptor.name).upper() + "_"
+
+
+_enum_json: dict[str, EnumJson] = {}
+
+
+def _enum_name(descriptor: EnumDescriptor, number: int) -> str:
+    if descriptor.full_name not in _enum_json:
+        _enum_json[descriptor.full_name] = EnumJson(descriptor, enum_prefix(descriptor))
+    return _enum_json[descriptor.full_name].to_json(number)
+
+
+def _value(field: Any, value: Any) -> Any:
+    # `field` is a FieldDescriptor (the upb one at run time, which the stubs type apart).
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return _enum_name(field.enum_type, value)
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        if field.message_type.full_name == "google.protobuf.Timestamp":
+            return value.ToDatetime(tzinfo=UTC)
+        return proto_to_json(value)
+    return value
+
+
+def proto_to_json(message: Message) -> dict[str, Any]:
+    """A message as the gateway's JSON: every field by its proto name, in the conventions above.
+
+    Unset message fields (a timestamp that has not happened, an absent audit)
+    are None; enums are their short lower-case names; repeated fields are lists.
+    """
+    out: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        value = getattr(message, field.name)
+        if field.is_repeated:
+            out[field.name] = [_value(field, item) for item in value]
+        elif field.type == FieldDescriptor.TYPE_MESSAGE and not message.HasField(field.name):
+            out[field.name] = None
+        else:
+            out[field.name] = _value(field, value)
+    return out
+
+
+class ProtoModel(BaseModel):
+    """A response model read straight from its proto message (see `proto_to_json`)."""
+
+    @classmethod
+    def from_proto(cls, message: Message) -> Self:
+        return cls.model_validate(proto_to_json(message))
+
+
+class Audit(ProtoModel):
     """Who created and last changed a record, and when."""
 
     create_time: datetime | None
     created_by: str
     update_time: datetime | None
     updated_by: str
-
-    @classmethod
-    def from_proto(cls, audit: common_pb2.AuditInfo) -> Audit:
-        return cls(
-            create_time=timestamp(audit, "create_time"),
-            created_by=audit.created_by,
-            update_time=timestamp(audit, "update_time"),
-            updated_by=audit.updated_by,
-        )
 
 
 def page_request(page_size: int | None, page_token: str) -> common_pb2.PageRequest:

@@ -16,9 +16,9 @@ from gateway.routes.conventions import (
     EnumJson,
     PageSize,
     PageToken,
+    ProtoModel,
     RegionFilter,
     page_request,
-    timestamp,
 )
 from gateway.upstreams import OpenUpstreams
 
@@ -28,7 +28,7 @@ CustomerStatusName = CUSTOMER_STATUS.literal()
 router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
 
-class Contact(BaseModel):
+class Contact(ProtoModel):
     """A person at a customer."""
 
     contact_id: str
@@ -38,19 +38,8 @@ class Contact(BaseModel):
     title: str
     create_time: datetime | None
 
-    @classmethod
-    def from_proto(cls, contact: customers_pb2.Contact) -> Contact:
-        return cls(
-            contact_id=contact.contact_id,
-            name=contact.name,
-            email=contact.email,
-            phone=contact.phone,
-            title=contact.title,
-            create_time=timestamp(contact, "create_time"),
-        )
 
-
-class Customer(BaseModel):
+class Customer(ProtoModel):
     """A customer account in the archive, with its contacts."""
 
     customer_id: str
@@ -63,21 +52,6 @@ class Customer(BaseModel):
     source_lead_id: str = Field(description="The lead the account was opened from, if any.")
     contacts: list[Contact]
     audit: Audit | None
-
-    @classmethod
-    def from_proto(cls, customer: customers_pb2.Customer) -> Customer:
-        return cls(
-            customer_id=customer.customer_id,
-            region=customer.region,
-            name=customer.name,
-            country=customer.country,
-            industry=customer.industry,
-            status=CUSTOMER_STATUS.to_json(customer.status),
-            owner_id=customer.owner_id,
-            source_lead_id=customer.source_lead_id,
-            contacts=[Contact.from_proto(contact) for contact in customer.contacts],
-            audit=Audit.from_proto(customer.audit) if customer.HasField("audit") else None,
-        )
 
 
 class CustomerList(BaseModel):

@@ -22,9 +22,9 @@ from gateway.routes.conventions import (
     EnumJson,
     PageSize,
     PageToken,
+    ProtoModel,
     RegionFilter,
     page_request,
-    timestamp,
 )
 from gateway.upstreams import OpenUpstreams, Upstreams
 from services.kit.identity import Caller
@@ -45,7 +45,7 @@ LeadId = Annotated[
 ]
 
 
-class Lead(BaseModel):
+class Lead(ProtoModel):
     """A prospective customer and the person to talk to there."""
 
     lead_id: str
@@ -64,27 +64,6 @@ class Lead(BaseModel):
     qualify_time: datetime | None
     convert_time: datetime | None
     audit: Audit | None
-
-    @classmethod
-    def from_proto(cls, lead: pipeline_pb2.Lead) -> Lead:
-        return cls(
-            lead_id=lead.lead_id,
-            region=lead.region,
-            company_name=lead.company_name,
-            contact_name=lead.contact_name,
-            contact_email=lead.contact_email,
-            contact_phone=lead.contact_phone,
-            contact_title=lead.contact_title,
-            country=lead.country,
-            industry=lead.industry,
-            source=lead.source,
-            status=LEAD_STATUS.to_json(lead.status),
-            owner_id=lead.owner_id,
-            disqualify_reason=lead.disqualify_reason,
-            qualify_time=timestamp(lead, "qualify_time"),
-            convert_time=timestamp(lead, "convert_time"),
-            audit=Audit.from_proto(lead.audit) if lead.HasField("audit") else None,
-        )
 
 
 class LeadList(BaseModel):
