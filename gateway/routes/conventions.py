@@ -50,14 +50,6 @@ class EnumJson:
         return Literal[self.filter_names]
 
 
-def timestamp(message: Message, field_name: str) -> datetime | None:
-    """The UTC datetime in `message.field_name`, or None when the field is unset."""
-    if not message.HasField(field_name):
-        return None
-    value = getattr(message, field_name)
-    return value.ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
-
-
 def enum_prefix(descriptor: EnumDescriptor) -> str:
     """The prefix buf's lint puts on an enum's values: LeadStatus -> "LEAD_STATUS_"."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", descriptor.name).upper() + "_"
