@@ -17,10 +17,10 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from gateway import routes
 from gateway.auth import TokenVerifier
 from gateway.middleware import RequestContextMiddleware
 from gateway.problems import install_problem_handlers
-from gateway.routes import customers, leads, operations
 from gateway.settings import GatewaySettings
 from gateway.upstreams import Upstreams
 from services.kit.logs import configure_logging
@@ -62,9 +62,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.include_router(operations.router)
-    app.include_router(leads.router)
-    app.include_router(customers.router)
+    for router in routes.routers():
+        app.include_router(router)
     return app
 
 

@@ -11,6 +11,8 @@ turns a failure into a Problem.
 from __future__ import annotations
 
 import asyncio
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -18,19 +20,41 @@ import grpc
 from fastapi import Depends, Request
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from salesops.customers.v1 import customers_pb2_grpc
-from salesops.pipeline.v1 import pipeline_pb2_grpc
 
 from gateway.problems import problem_from_rpc_error
 from services.kit.identity import Caller
 from services.kit.metrics import UPSTREAM_HANDLED, UPSTREAM_UP
 
-# Services the gateway has routes for. Every service in SERVICES gets a channel
-# (readiness checks them all); only these also get a stub.
-STUBS: dict[str, Any] = {
-    "pipeline": pipeline_pb2_grpc.PipelineServiceStub,
-    "customers": customers_pb2_grpc.CustomersServiceStub,
-}
+
+def stub_classes(upstream: str) -> list[type]:
+    """Every generated gRPC stub of a salesops service (`salesops.<upstream>.v1.*_pb2_grpc`)."""
+    try:
+        package = importlib.import_module(f"salesops.{upstream}.v1")
+    except ModuleNotFoundError:
+        return []
+    classes: list[type] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.endswith("_pb2_grpc"):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            classes += [
+                value
+                for name, value in sorted(vars(module).items())
+                if name.endswith("Stub") and isinstance(value, type)
+            ]
+    return classes
+
+
+def _methods(channel: grpc.aio.Channel, upstream: str) -> dict[str, Any]:
+    """RPC name -> callable over every stub of `upstream`; names are unique per service."""
+    methods: dict[str, Any] = {}
+    for stub_class in stub_classes(upstream):
+        stub = stub_class(channel)
+        for name, rpc in vars(stub).items():
+            if name in methods:
+                raise RuntimeError(f"RPC name {name} appears twice in the {upstream} service")
+            methods[name] = rpc
+    return methods
+
 
 _CHANNEL_OPTIONS = [
     ("grpc.primary_user_agent", "salesops-gateway"),
@@ -50,7 +74,7 @@ class Upstreams:
         health_timeout_seconds: float,
     ) -> None:
         self._channels = dict(channels)
-        self._stubs = {name: STUBS[name](ch) for name, ch in channels.items() if name in STUBS}
+        self._rpcs = {name: _methods(channel, name) for name, channel in channels.items()}
         self._timeout = timeout_seconds
         self._health_timeout = health_timeout_seconds
 
@@ -74,7 +98,7 @@ class Upstreams:
 
     async def call(self, upstream: str, method: str, request: Message, caller: Caller) -> Any:
         """Call `upstream`'s `method` as `caller`; a failure raises the mapped Problem."""
-        rpc = getattr(self._stubs[upstream], method)
+        rpc = self._rpcs[upstream][method]
         try:
             response = await rpc(request, metadata=caller.metadata(), timeout=self._timeout)
         except grpc.aio.AioRpcError as error:

@@ -100,6 +100,21 @@ LEADS_CONVERTED = Counter(
 CUSTOMERS_CREATED = Counter(
     "salesops_customers_created_total", "Customer accounts opened, by region.", ["region"]
 )
+LEAD_SLA_BREACHES = Counter(
+    "salesops_lead_sla_breaches_total",
+    "Leads not contacted within their region's first-contact SLA, by region.",
+    ["region"],
+)
+DEALS_CLOSED = Counter(
+    "salesops_deals_closed_total",
+    "Opportunities closed, by region and outcome (won or lost).",
+    ["region", "outcome"],
+)
+CASE_SLA_BREACHES = Counter(
+    "salesops_case_sla_breaches_total",
+    "After-sales cases not resolved within their priority's SLA, by region and priority.",
+    ["region", "priority"],
+)
 
 
 class OutboxCollector(Collector):
@@ -143,6 +158,50 @@ class OutboxCollector(Collector):
 
 _registered: set[str] = set()
 _lock = threading.Lock()
+
+
+class QueryGauge(Collector):
+    """A gauge whose samples are read (usually from a database) at scrape time.
+
+    `read` returns (label values, value) pairs; when it raises, the family is
+    left out of that scrape instead of failing the whole scrape.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        documentation: str,
+        labels: list[str],
+        read: Callable[[], Iterable[tuple[tuple[str, ...], float]]],
+    ) -> None:
+        self.name = name
+        self.documentation = documentation
+        self.labels = labels
+        self.read = read
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        try:
+            samples = list(self.read())
+        except Exception:
+            return []
+        family = GaugeMetricFamily(self.name, self.documentation, labels=self.labels)
+        for label_values, value in samples:
+            family.add_metric(list(label_values), value)
+        return [family]
+
+
+def register_query_gauge(
+    name: str,
+    documentation: str,
+    labels: list[str],
+    read: Callable[[], Iterable[tuple[tuple[str, ...], float]]],
+) -> None:
+    """Register a QueryGauge once per process (later registrations of `name` are ignored)."""
+    with _lock:
+        if name in _registered:
+            return
+        REGISTRY.register(QueryGauge(name, documentation, labels, read))
+        _registered.add(name)
 
 
 def register_outbox_collector(service: str, read: Callable[[], tuple[int, float, int]]) -> None:

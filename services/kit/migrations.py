@@ -34,8 +34,12 @@ def alembic_config(service: str, url: str) -> Config:
     return config
 
 
-def migrate(service: str, url: str, revision: str = "head") -> None:
-    """Upgrade `service`'s database at `url` to `revision`."""
+def migrate(service: str, url: str, revision: str = "heads") -> None:
+    """Upgrade `service`'s database at `url` to `revision` (every branch head by default).
+
+    A service's migrations may branch (areas of one service developed side by
+    side each add their own revision after a common one); "heads" applies all.
+    """
     command.upgrade(alembic_config(service, url), revision)
 
 

@@ -13,10 +13,13 @@ process (`salesops worker <service>`); grpcio never runs there.
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
+import pkgutil
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from types import ModuleType
 from typing import Any, TypeVar
 
 from nameko.events import EventDispatcher, event_handler
@@ -132,3 +135,29 @@ class ServiceWorker:
             ServiceWorker._last_prune = now
             relay.prune_sent(OUTBOX_RETENTION)
         return sent
+
+
+def compose_worker(name: str, handlers_package: ModuleType) -> type[ServiceWorker]:
+    """The nameko service `name`: ServiceWorker plus every `*Handlers` mixin of a package.
+
+    A service with many sources of events keeps one module of handlers per
+    source (`handlers/planning.py`, `handlers/training.py`, ...); adding a
+    module is enough for its handlers to run.
+    """
+    mixins: list[type] = []
+    for module_info in sorted(
+        pkgutil.iter_modules(handlers_package.__path__), key=lambda m: m.name
+    ):
+        module = importlib.import_module(f"{handlers_package.__name__}.{module_info.name}")
+        mixins += [
+            value
+            for attribute, value in sorted(vars(module).items())
+            if isinstance(value, type)
+            and attribute.endswith("Handlers")
+            and value.__module__ == module.__name__
+        ]
+    return type(
+        f"{name.title()}Worker",
+        (*mixins, ServiceWorker),
+        {"name": name, "__module__": handlers_package.__name__},
+    )

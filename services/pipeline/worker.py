@@ -1,11 +1,8 @@
-"""The pipeline worker: relays the pipeline's outbox (no subscriptions yet)."""
+"""The pipeline worker: the handler mixins of services/pipeline/handlers, and the outbox relay."""
 
 from __future__ import annotations
 
-from services.kit.worker import ServiceWorker
+from services.kit.worker import ServiceWorker, compose_worker
+from services.pipeline import handlers
 
-
-class Worker(ServiceWorker):
-    """Pipeline's nameko service; handlers for planning and training events come later."""
-
-    name = "pipeline"
+Worker: type[ServiceWorker] = compose_worker("pipeline", handlers)

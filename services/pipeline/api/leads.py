@@ -21,9 +21,9 @@ from services.kit.identity import Caller, current_caller
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
-from services.pipeline import domain
-from services.pipeline.domain import LeadStatus
-from services.pipeline.models import LeadRecord
+from services.pipeline.domain import leads as domain
+from services.pipeline.domain.leads import LeadStatus
+from services.pipeline.models.leads import LeadRecord
 
 STATUS_TO_PROTO = {
     LeadStatus.NEW: pb.LEAD_STATUS_NEW,

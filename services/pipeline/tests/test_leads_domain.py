@@ -3,8 +3,8 @@
 import pytest
 
 from services.kit.errors import FailedPrecondition, InvalidArgument
-from services.pipeline import domain
-from services.pipeline.domain import LeadStatus
+from services.pipeline.domain import leads as domain
+from services.pipeline.domain.leads import LeadStatus
 
 
 def valid(**overrides: str) -> dict[str, str]:

@@ -1,17 +1,14 @@
-"""The pipeline database schema (owned by services/pipeline/migrations)."""
+"""Leads in the pipeline database."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.kit.db import UTCDateTime, new_metadata
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
+from services.kit.db import UTCDateTime
+from services.pipeline.models.base import Base
 
 
 class LeadRecord(Base):

@@ -1,0 +1,1 @@
+"""Pipeline rules as plain Python, one module per area (leads, opportunities, quotes, ...)."""
