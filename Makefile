@@ -58,8 +58,11 @@ protos: setup ## Regenerate the Python code from protos/ and run buf lint
 migrate: setup ## Bring every service's database to the latest migration
 	$(BIN)/salesops migrate all
 
-bench: ## Run the benchmarks
-	@echo "no benchmarks yet"
+bench: setup ## Run every benchmark (benchmarks/bench_*.py); results go in docs/benchmarks.md
+	@set -e; found=0; for script in benchmarks/bench_*.py; do \
+		[ -f "$$script" ] || continue; found=1; \
+		echo "== $$script"; $(BIN)/python "$$script"; \
+	done; [ $$found = 1 ] || echo "no benchmarks yet"
 
 clean: ## Remove .venv, .tools, var/ and caches
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
