@@ -29,8 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -726,3 +728,40 @@ def sample_value(url: str, name: str, **labels: str) -> float | None:
         if all(sample.labels.get(k) == v for k, v in labels.items()):
             return float(sample.value)
     return None
+
+
+# --- events from services that do not exist yet ------------------------------------------
+
+
+def publish_event(platform: Platform, event_type: str, payload: dict[str, Any], region: str) -> str:
+    """Publish an event in the contract's envelope, as its owning service would; return its id.
+
+    For events of services not built yet (planning's reps and territories,
+    training's certifications) the tests stand in for the publisher.
+    """
+    from kombu import Connection, Exchange
+
+    from services.kit.events import EventType
+
+    parsed = EventType.parse(event_type)
+    event_id = str(uuid.uuid4())
+    envelope = {
+        "event_id": event_id,
+        "type": event_type,
+        "schema_version": 1,
+        "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "source": parsed.source,
+        "region": region,
+        "actor": "system-test",
+        "correlation_id": event_id,
+        "payload": payload,
+    }
+    with Connection(platform.amqp_uri, connect_timeout=5) as connection:
+        connection.Producer(serializer="json").publish(
+            envelope,
+            exchange=Exchange(f"{parsed.source}.events", type="topic", durable=True),
+            routing_key=parsed.name,
+            delivery_mode=2,
+            retry=True,
+        )
+    return event_id
