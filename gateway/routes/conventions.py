@@ -78,15 +78,15 @@ def _value(field: Any, value: Any) -> Any:
 def proto_to_json(message: Message) -> dict[str, Any]:
     """A message as the gateway's JSON: every field by its proto name, in the conventions above.
 
-    Unset message fields (a timestamp that has not happened, an absent audit)
-    are None; enums are their short lower-case names; repeated fields are lists.
+    Unset fields that have presence (a timestamp that has not happened, an
+    absent audit, an `optional` number left out) are None; enums are their short lower-case names; repeated fields are lists.
     """
     out: dict[str, Any] = {}
     for field in message.DESCRIPTOR.fields:
         value = getattr(message, field.name)
         if field.is_repeated:
             out[field.name] = [_value(field, item) for item in value]
-        elif field.type == FieldDescriptor.TYPE_MESSAGE and not message.HasField(field.name):
+        elif field.has_presence and not message.HasField(field.name):
             out[field.name] = None
         else:
             out[field.name] = _value(field, value)

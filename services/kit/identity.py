@@ -120,7 +120,8 @@ def caller_from_metadata(metadata: Iterable[tuple[str, str | bytes]]) -> Caller:
     return Caller(
         subject=subject,
         roles=roles,
-        regions=_split(values.get(REGIONS_KEY, "")),
+        # Region codes are upper case everywhere (records store them so).
+        regions=frozenset(region.upper() for region in _split(values.get(REGIONS_KEY, ""))),
         request_id=request_id,
         correlation_id=values.get(CORRELATION_ID_KEY) or request_id,
     )

@@ -275,7 +275,7 @@ def test_the_caller_and_log_ids_reach_the_servicer_thread(api: Running) -> None:
     )
 
     assert response.customer.name == "rep-ana"
-    assert response.customer.region == "emea"
+    assert response.customer.region == "EMEA"  # region codes are upper-cased on the way in
     assert response.customer.owner_id == "req-1"
     assert response.customer.industry == "corr-9"
     assert ("x-request-id", "req-1") in call.trailing_metadata()
