@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Annotated, Any
 
 import grpc
@@ -101,6 +101,31 @@ class Upstreams:
         rpc = self._rpcs[upstream][method]
         try:
             response = await rpc(request, metadata=caller.metadata(), timeout=self._timeout)
+        except grpc.aio.AioRpcError as error:
+            UPSTREAM_HANDLED.labels(upstream, method, error.code().name).inc()
+            raise problem_from_rpc_error(error, upstream) from None
+        UPSTREAM_HANDLED.labels(upstream, method, grpc.StatusCode.OK.name).inc()
+        return response
+
+    async def call_client_stream(
+        self,
+        upstream: str,
+        method: str,
+        requests: Iterable[Message] | AsyncIterable[Message],
+        caller: Caller,
+        timeout_seconds: float | None = None,
+    ) -> Any:
+        """Call a client-streaming `method` with `requests` as `caller`; one response back.
+
+        A stream carries more work than a unary call, so it may have its own
+        deadline (`timeout_seconds`, the unary one by default). A failure
+        raises the mapped Problem, as `call` does.
+        """
+        rpc = self._rpcs[upstream][method]
+        try:
+            response = await rpc(
+                requests, metadata=caller.metadata(), timeout=timeout_seconds or self._timeout
+            )
         except grpc.aio.AioRpcError as error:
             UPSTREAM_HANDLED.labels(upstream, method, error.code().name).inc()
             raise problem_from_rpc_error(error, upstream) from None

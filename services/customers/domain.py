@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from services.kit.errors import Validator
-
-# Legal-form suffixes that do not tell two companies apart when matching names.
-_LEGAL_FORMS = re.compile(
-    r"\b(inc|incorporated|ltd|limited|llc|gmbh|ag|sa|sas|bv|plc|co|corp|corporation|company)\b\.?"
-)
+from services.kit.normalize import normalized_name
 
 
 class CustomerStatus(StrEnum):
@@ -22,14 +16,6 @@ class CustomerStatus(StrEnum):
     ACTIVE = "active"
     DORMANT = "dormant"
     CHURNED = "churned"
-
-
-def normalized_name(name: str) -> str:
-    """A company name reduced for matching: case, accents, punctuation and legal form dropped."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    without_forms = _LEGAL_FORMS.sub(" ", ascii_ish)
-    return " ".join(re.sub(r"[^\w]+", " ", without_forms).split())
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def manager(platform: Platform) -> tuple[str, httpx.Client]:
 def converted_lead(manager: tuple[str, httpx.Client]) -> dict[str, Any]:
     """One EMEA lead taken through create, qualify and convert by the manager."""
     subject, http = manager
-    body = harness.lead_body(contact_phone="+49 30 1234567")
+    body = harness.lead_body(contact_phone="+49 30 1234567", owner_id=subject)
     response = http.post("/v1/leads", json=body)
     lead = expect(response, 201)
     assert lead["status"] == "new"
@@ -181,7 +181,9 @@ def test_rep_sees_only_own_leads(platform: Platform, manager: tuple[str, httpx.C
 
     own = expect(rep.post("/v1/leads", json=harness.lead_body()), 201)
     assert own["owner_id"] == rep_subject
-    others = expect(manager_http.post("/v1/leads", json=harness.lead_body()), 201)
+    others = expect(
+        manager_http.post("/v1/leads", json=harness.lead_body(owner_id=manager_subject)), 201
+    )
     assert others["owner_id"] == manager_subject
 
     leads = expect(rep.get("/v1/leads", params={"page_size": 500}), 200)["leads"]
@@ -206,7 +208,7 @@ def test_token_from_the_cli_drives_a_lead_to_a_customer(platform: Platform) -> N
     assert token.count(".") == 2, result.stdout
 
     http = client(platform, token)
-    lead = expect(http.post("/v1/leads", json=harness.lead_body()), 201)
+    lead = expect(http.post("/v1/leads", json=harness.lead_body(owner_id=subject)), 201)
     assert lead["owner_id"] == subject
     expect(http.post(f"/v1/leads/{lead['lead_id']}:qualify"), 200)
     convert(http, lead["lead_id"])

@@ -16,6 +16,7 @@ from salesops.pipeline.v1 import pipeline_pb2_grpc
 from services.kit.db import Database
 from services.kit.schema import outbox
 from services.kit.testing import caller
+from services.pipeline.tests.leads_support import create, outbox_types
 
 Stub = pipeline_pb2_grpc.PipelineServiceStub
 
@@ -30,42 +31,36 @@ def stub(db: Database, serve_api: Callable[[str, Database], grpc.Channel]) -> St
     return Stub(serve_api("pipeline", db))
 
 
-def create(stub: Stub, who: list[tuple[str, str]] | None = None, **fields: str) -> pb.Lead:
-    request = pb.CreateLeadRequest(
-        region=fields.pop("region", "EMEA"),
-        company_name=fields.pop("company_name", "Acme GmbH"),
-        contact_name=fields.pop("contact_name", "Jo Doe"),
-        contact_email=fields.pop("contact_email", "jo@acme.example"),
-        source=fields.pop("source", "web"),
-        **fields,
-    )
-    return stub.CreateLead(request, metadata=who or caller()).lead
-
-
-def outbox_types(db: Database) -> list[str]:
-    with db.transaction() as session:
-        return list(session.scalars(sa.select(outbox.c.type).order_by(outbox.c.id)))
-
-
 def test_create_get_and_events(stub: Stub, db: Database) -> None:
     lead = create(stub, country="de")
     assert lead.status == pb.LEAD_STATUS_NEW
-    assert lead.owner_id == "alice" and lead.audit.created_by == "alice"
+    assert lead.audit.created_by == "alice" and lead.country == "DE"
+    # A manager's lead is routed; with no territories yet it waits in the queue.
+    assert lead.owner_id == "" and not lead.HasField("assign_time")
+    assert lead.assignment_reason == "unassigned: no territory in EMEA covers country DE"
     got = stub.GetLead(pb.GetLeadRequest(lead_id=lead.lead_id), metadata=caller()).lead
     assert got == lead
     assert outbox_types(db) == ["pipeline.lead.created"]
 
 
+def test_an_explicit_owner_skips_routing_and_is_announced(stub: Stub, db: Database) -> None:
+    lead = create(stub, owner_id="rep-9")
+    assert lead.owner_id == "rep-9" and lead.assignment_reason == "assigned by alice"
+    assert lead.HasField("assign_time")
+    assert outbox_types(db) == ["pipeline.lead.created", "pipeline.lead.assigned"]
+
+
 def test_qualify_then_convert_emits_the_conversion_with_contact_data(
     stub: Stub, db: Database
 ) -> None:
-    lead = create(stub, contact_phone="+49 30 123456", contact_title="CFO")
+    lead = create(stub, contact_phone="+49 30 123456", contact_title="CFO", owner_id="rep-1")
     stub.QualifyLead(pb.QualifyLeadRequest(lead_id=lead.lead_id), metadata=caller())
     converted = stub.ConvertLead(pb.ConvertLeadRequest(lead_id=lead.lead_id), metadata=caller())
     assert converted.lead.status == pb.LEAD_STATUS_CONVERTED
     assert converted.lead.HasField("convert_time") and converted.lead.HasField("qualify_time")
     assert outbox_types(db) == [
         "pipeline.lead.created",
+        "pipeline.lead.assigned",
         "pipeline.lead.qualified",
         "pipeline.lead.converted",
     ]
@@ -78,7 +73,8 @@ def test_qualify_then_convert_emits_the_conversion_with_contact_data(
     assert envelope["region"] == "EMEA" and envelope["actor"] == "alice"
     assert envelope["schema_version"] == 1 and envelope["source"] == "pipeline"
     assert envelope["payload"]["contact_title"] == "CFO"
-    assert envelope["payload"]["company_name"] == "Acme GmbH"
+    assert envelope["payload"]["company_name"] == lead.company_name
+    assert envelope["payload"]["owner_id"] == "rep-1"
 
 
 def test_converting_an_unqualified_lead_fails_with_the_rule_and_writes_nothing(

@@ -22,21 +22,26 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(salesops/events/v1/pipeline_events.proto\x12\x12salesops.events.v1\"f\n\x0bLeadCreated\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x10\n\x08owner_id\x18\x05 \x01(\t\"F\n\rLeadQualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0cqualified_by\x18\x03 \x01(\t\"C\n\x10LeadDisqualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xeb\x01\n\rLeadConverted\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\x04 \x01(\t\x12\x15\n\rcontact_email\x18\x05 \x01(\t\x12\x15\n\rcontact_phone\x18\x06 \x01(\t\x12\x15\n\rcontact_title\x18\x07 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x08 \x01(\t\x12\x10\n\x08industry\x18\t \x01(\t\x12\x10\n\x08owner_id\x18\n \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x0b \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(salesops/events/v1/pipeline_events.proto\x12\x12salesops.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x87\x01\n\x0bLeadCreated\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x10\n\x08owner_id\x18\x05 \x01(\t\x12\x10\n\x08\x63\x61mpaign\x18\x06 \x01(\t\x12\r\n\x05score\x18\x07 \x01(\x05\"F\n\rLeadQualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0cqualified_by\x18\x03 \x01(\t\"C\n\x10LeadDisqualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xeb\x01\n\rLeadConverted\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\x04 \x01(\t\x12\x15\n\rcontact_email\x18\x05 \x01(\t\x12\x15\n\rcontact_phone\x18\x06 \x01(\t\x12\x15\n\rcontact_title\x18\x07 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x08 \x01(\t\x12\x10\n\x08industry\x18\t \x01(\t\x12\x10\n\x08owner_id\x18\n \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x0b \x01(\t\"\x97\x01\n\x0cLeadAssigned\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12\x19\n\x11previous_owner_id\x18\x04 \x01(\t\x12\x14\n\x0cterritory_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x13\n\x0b\x61ssigned_by\x18\x07 \x01(\t\"\x85\x01\n\x0fLeadSlaBreached\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12,\n\x08\x64ue_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsla_hours\x18\x05 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'salesops.events.v1.pipeline_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LEADCREATED']._serialized_start=64
-  _globals['_LEADCREATED']._serialized_end=166
-  _globals['_LEADQUALIFIED']._serialized_start=168
-  _globals['_LEADQUALIFIED']._serialized_end=238
-  _globals['_LEADDISQUALIFIED']._serialized_start=240
-  _globals['_LEADDISQUALIFIED']._serialized_end=307
-  _globals['_LEADCONVERTED']._serialized_start=310
-  _globals['_LEADCONVERTED']._serialized_end=545
+  _globals['_LEADCREATED']._serialized_start=98
+  _globals['_LEADCREATED']._serialized_end=233
+  _globals['_LEADQUALIFIED']._serialized_start=235
+  _globals['_LEADQUALIFIED']._serialized_end=305
+  _globals['_LEADDISQUALIFIED']._serialized_start=307
+  _globals['_LEADDISQUALIFIED']._serialized_end=374
+  _globals['_LEADCONVERTED']._serialized_start=377
+  _globals['_LEADCONVERTED']._serialized_end=612
+  _globals['_LEADASSIGNED']._serialized_start=615
+  _globals['_LEADASSIGNED']._serialized_end=766
+  _globals['_LEADSLABREACHED']._serialized_start=769
+  _globals['_LEADSLABREACHED']._serialized_end=902
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ isort:skip_file
 
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -27,11 +28,17 @@ class LeadCreated(_message.Message):
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
     SOURCE_FIELD_NUMBER: _builtins.int
     OWNER_ID_FIELD_NUMBER: _builtins.int
+    CAMPAIGN_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
     lead_id: _builtins.str
     region: _builtins.str
     company_name: _builtins.str
     source: _builtins.str
     owner_id: _builtins.str
+    """Empty while the lead waits in the unassigned queue."""
+    campaign: _builtins.str
+    score: _builtins.int
+    """Rule-based score, 0 to 100."""
     def __init__(
         self,
         *,
@@ -40,10 +47,12 @@ class LeadCreated(_message.Message):
         company_name: _builtins.str = ...,
         source: _builtins.str = ...,
         owner_id: _builtins.str = ...,
+        campaign: _builtins.str = ...,
+        score: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_name", b"company_name", "lead_id", b"lead_id", "owner_id", b"owner_id", "region", b"region", "source", b"source"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaign", b"campaign", "company_name", b"company_name", "lead_id", b"lead_id", "owner_id", b"owner_id", "region", b"region", "score", b"score", "source", b"source"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -157,3 +166,83 @@ class LeadConverted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___LeadConverted: _TypeAlias = LeadConverted  # noqa: Y015
+
+@_typing.final
+class LeadAssigned(_message.Message):
+    """Payload of "pipeline.lead.assigned": a lead got an owner, by routing or by a person."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    PREVIOUS_OWNER_ID_FIELD_NUMBER: _builtins.int
+    TERRITORY_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    ASSIGNED_BY_FIELD_NUMBER: _builtins.int
+    lead_id: _builtins.str
+    region: _builtins.str
+    owner_id: _builtins.str
+    previous_owner_id: _builtins.str
+    """Empty when the lead had no owner before (new, or from the unassigned queue)."""
+    territory_id: _builtins.str
+    """The territory whose rules routed the lead; empty when a person assigned it."""
+    reason: _builtins.str
+    """Why, for example "territory DACH-ENT: most spare capacity (7 of 20)"."""
+    assigned_by: _builtins.str
+    """Subject of whoever assigned it; "system" for routing without a caller."""
+    def __init__(
+        self,
+        *,
+        lead_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        previous_owner_id: _builtins.str = ...,
+        territory_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        assigned_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assigned_by", b"assigned_by", "lead_id", b"lead_id", "owner_id", b"owner_id", "previous_owner_id", b"previous_owner_id", "reason", b"reason", "region", b"region", "territory_id", b"territory_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadAssigned: _TypeAlias = LeadAssigned  # noqa: Y015
+
+@_typing.final
+class LeadSlaBreached(_message.Message):
+    """Payload of "pipeline.lead.sla_breached": a lead was not contacted within
+    its region's first-contact SLA. Emitted once per lead.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    DUE_TIME_FIELD_NUMBER: _builtins.int
+    SLA_HOURS_FIELD_NUMBER: _builtins.int
+    lead_id: _builtins.str
+    region: _builtins.str
+    owner_id: _builtins.str
+    """Empty when the lead still waits in the unassigned queue."""
+    sla_hours: _builtins.int
+    @_builtins.property
+    def due_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        lead_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        due_time: _timestamp_pb2.Timestamp | None = ...,
+        sla_hours: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["due_time", b"due_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["due_time", b"due_time", "lead_id", b"lead_id", "owner_id", b"owner_id", "region", b"region", "sla_hours", b"sla_hours"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadSlaBreached: _TypeAlias = LeadSlaBreached  # noqa: Y015

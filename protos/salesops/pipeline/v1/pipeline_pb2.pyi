@@ -43,6 +43,28 @@ LEAD_STATUS_DISQUALIFIED: LeadStatus.ValueType  # 3
 LEAD_STATUS_CONVERTED: LeadStatus.ValueType  # 4
 Global___LeadStatus: _TypeAlias = LeadStatus  # noqa: Y015
 
+class _LeadRoutingStrategy:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _LeadRoutingStrategyEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_LeadRoutingStrategy.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    LEAD_ROUTING_STRATEGY_UNSPECIFIED: _LeadRoutingStrategy.ValueType  # 0
+    LEAD_ROUTING_STRATEGY_MOST_SPARE_CAPACITY: _LeadRoutingStrategy.ValueType  # 1
+    """The active rep with the most spare capacity (capacity minus open leads owned)."""
+    LEAD_ROUTING_STRATEGY_ROUND_ROBIN: _LeadRoutingStrategy.ValueType  # 2
+    """The active reps with spare capacity in turn."""
+
+class LeadRoutingStrategy(_LeadRoutingStrategy, metaclass=_LeadRoutingStrategyEnumTypeWrapper):
+    """How a territory picks the rep for a new lead."""
+
+LEAD_ROUTING_STRATEGY_UNSPECIFIED: LeadRoutingStrategy.ValueType  # 0
+LEAD_ROUTING_STRATEGY_MOST_SPARE_CAPACITY: LeadRoutingStrategy.ValueType  # 1
+"""The active rep with the most spare capacity (capacity minus open leads owned)."""
+LEAD_ROUTING_STRATEGY_ROUND_ROBIN: LeadRoutingStrategy.ValueType  # 2
+"""The active reps with spare capacity in turn."""
+Global___LeadRoutingStrategy: _TypeAlias = LeadRoutingStrategy  # noqa: Y015
+
 @_typing.final
 class Lead(_message.Message):
     """A prospective customer and the person to talk to there."""
@@ -65,6 +87,17 @@ class Lead(_message.Message):
     QUALIFY_TIME_FIELD_NUMBER: _builtins.int
     CONVERT_TIME_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    CAMPAIGN_FIELD_NUMBER: _builtins.int
+    COMPANY_SIZE_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    SCORE_REASONS_FIELD_NUMBER: _builtins.int
+    ASSIGNMENT_REASON_FIELD_NUMBER: _builtins.int
+    TERRITORY_ID_FIELD_NUMBER: _builtins.int
+    ASSIGN_TIME_FIELD_NUMBER: _builtins.int
+    CONTACT_TIME_FIELD_NUMBER: _builtins.int
+    CONTACTED_BY_FIELD_NUMBER: _builtins.int
+    SLA_DUE_TIME_FIELD_NUMBER: _builtins.int
+    SLA_BREACH_TIME_FIELD_NUMBER: _builtins.int
     lead_id: _builtins.str
     region: _builtins.str
     company_name: _builtins.str
@@ -82,12 +115,43 @@ class Lead(_message.Message):
     """Subject of the rep who owns the lead."""
     disqualify_reason: _builtins.str
     """Set when the lead is disqualified."""
+    campaign: _builtins.str
+    """The marketing campaign that produced the lead, if any."""
+    company_size: _builtins.str
+    """Company size band: "1-49", "50-249" or "250+"; empty when unknown."""
+    score: _builtins.int
+    """Rule-based score, 0 to 100, and the rules that made it."""
+    assignment_reason: _builtins.str
+    """Why the lead has its owner (or why it has none), for example
+    "territory DACH-ENT: most spare capacity (7 of 20)".
+    """
+    territory_id: _builtins.str
+    """The territory whose rules routed the lead; empty when none did."""
+    contacted_by: _builtins.str
     @_builtins.property
     def qualify_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def convert_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def audit(self) -> _common_pb2.AuditInfo: ...
+    @_builtins.property
+    def score_reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___LeadScoreReason]: ...
+    @_builtins.property
+    def assign_time(self) -> _timestamp_pb2.Timestamp:
+        """When the lead got its current owner; unset while it waits in the unassigned queue."""
+
+    @_builtins.property
+    def contact_time(self) -> _timestamp_pb2.Timestamp:
+        """First contact with the lead; unset until someone contacted it."""
+
+    @_builtins.property
+    def sla_due_time(self) -> _timestamp_pb2.Timestamp:
+        """When the first contact is due under the region's SLA."""
+
+    @_builtins.property
+    def sla_breach_time(self) -> _timestamp_pb2.Timestamp:
+        """When the lead was found not contacted in time; unset otherwise."""
+
     def __init__(
         self,
         *,
@@ -107,14 +171,50 @@ class Lead(_message.Message):
         qualify_time: _timestamp_pb2.Timestamp | None = ...,
         convert_time: _timestamp_pb2.Timestamp | None = ...,
         audit: _common_pb2.AuditInfo | None = ...,
+        campaign: _builtins.str = ...,
+        company_size: _builtins.str = ...,
+        score: _builtins.int = ...,
+        score_reasons: _abc.Iterable[Global___LeadScoreReason] | None = ...,
+        assignment_reason: _builtins.str = ...,
+        territory_id: _builtins.str = ...,
+        assign_time: _timestamp_pb2.Timestamp | None = ...,
+        contact_time: _timestamp_pb2.Timestamp | None = ...,
+        contacted_by: _builtins.str = ...,
+        sla_due_time: _timestamp_pb2.Timestamp | None = ...,
+        sla_breach_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "convert_time", b"convert_time", "qualify_time", b"qualify_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["assign_time", b"assign_time", "audit", b"audit", "contact_time", b"contact_time", "convert_time", b"convert_time", "qualify_time", b"qualify_time", "sla_breach_time", b"sla_breach_time", "sla_due_time", b"sla_due_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "company_name", b"company_name", "contact_email", b"contact_email", "contact_name", b"contact_name", "contact_phone", b"contact_phone", "contact_title", b"contact_title", "convert_time", b"convert_time", "country", b"country", "disqualify_reason", b"disqualify_reason", "industry", b"industry", "lead_id", b"lead_id", "owner_id", b"owner_id", "qualify_time", b"qualify_time", "region", b"region", "source", b"source", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assign_time", b"assign_time", "assignment_reason", b"assignment_reason", "audit", b"audit", "campaign", b"campaign", "company_name", b"company_name", "company_size", b"company_size", "contact_email", b"contact_email", "contact_name", b"contact_name", "contact_phone", b"contact_phone", "contact_time", b"contact_time", "contact_title", b"contact_title", "contacted_by", b"contacted_by", "convert_time", b"convert_time", "country", b"country", "disqualify_reason", b"disqualify_reason", "industry", b"industry", "lead_id", b"lead_id", "owner_id", b"owner_id", "qualify_time", b"qualify_time", "region", b"region", "score", b"score", "score_reasons", b"score_reasons", "sla_breach_time", b"sla_breach_time", "sla_due_time", b"sla_due_time", "source", b"source", "status", b"status", "territory_id", b"territory_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Lead: _TypeAlias = Lead  # noqa: Y015
+
+@_typing.final
+class LeadScoreReason(_message.Message):
+    """One scoring rule that added (or took) points."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RULE_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    rule: _builtins.str
+    """The rule, for example "has_email", "title:c_level" or "source:referral"."""
+    points: _builtins.int
+    def __init__(
+        self,
+        *,
+        rule: _builtins.str = ...,
+        points: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["points", b"points", "rule", b"rule"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadScoreReason: _TypeAlias = LeadScoreReason  # noqa: Y015
 
 @_typing.final
 class CreateLeadRequest(_message.Message):
@@ -130,6 +230,9 @@ class CreateLeadRequest(_message.Message):
     INDUSTRY_FIELD_NUMBER: _builtins.int
     SOURCE_FIELD_NUMBER: _builtins.int
     OWNER_ID_FIELD_NUMBER: _builtins.int
+    CAMPAIGN_FIELD_NUMBER: _builtins.int
+    COMPANY_SIZE_FIELD_NUMBER: _builtins.int
+    ALLOW_DUPLICATE_FIELD_NUMBER: _builtins.int
     region: _builtins.str
     company_name: _builtins.str
     contact_name: _builtins.str
@@ -140,7 +243,14 @@ class CreateLeadRequest(_message.Message):
     industry: _builtins.str
     source: _builtins.str
     owner_id: _builtins.str
-    """Defaults to the caller."""
+    """The rep who owns the lead; routing is skipped when set. Empty routes the
+    lead (a rep's own capture is theirs).
+    """
+    campaign: _builtins.str
+    company_size: _builtins.str
+    """"1-49", "50-249", "250+", or a head count such as "120"."""
+    allow_duplicate: _builtins.bool
+    """Capture the lead even if it looks like a duplicate of an open lead."""
     def __init__(
         self,
         *,
@@ -154,10 +264,13 @@ class CreateLeadRequest(_message.Message):
         industry: _builtins.str = ...,
         source: _builtins.str = ...,
         owner_id: _builtins.str = ...,
+        campaign: _builtins.str = ...,
+        company_size: _builtins.str = ...,
+        allow_duplicate: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_name", b"company_name", "contact_email", b"contact_email", "contact_name", b"contact_name", "contact_phone", b"contact_phone", "contact_title", b"contact_title", "country", b"country", "industry", b"industry", "owner_id", b"owner_id", "region", b"region", "source", b"source"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allow_duplicate", b"allow_duplicate", "campaign", b"campaign", "company_name", b"company_name", "company_size", b"company_size", "contact_email", b"contact_email", "contact_name", b"contact_name", "contact_phone", b"contact_phone", "contact_title", b"contact_title", "country", b"country", "industry", b"industry", "owner_id", b"owner_id", "region", b"region", "source", b"source"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -229,10 +342,13 @@ class ListLeadsRequest(_message.Message):
     REGION_FIELD_NUMBER: _builtins.int
     STATUS_FIELD_NUMBER: _builtins.int
     PAGE_FIELD_NUMBER: _builtins.int
+    UNASSIGNED_FIELD_NUMBER: _builtins.int
     region: _builtins.str
     """Only this region (it must be one of the caller's); empty for all of them."""
     status: Global___LeadStatus.ValueType
     """Only leads in this status; unspecified for any."""
+    unassigned: _builtins.bool
+    """Only the unassigned queue: leads no rule could route, waiting for an owner."""
     @_builtins.property
     def page(self) -> _common_pb2.PageRequest: ...
     def __init__(
@@ -241,10 +357,11 @@ class ListLeadsRequest(_message.Message):
         region: _builtins.str = ...,
         status: Global___LeadStatus.ValueType = ...,
         page: _common_pb2.PageRequest | None = ...,
+        unassigned: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "region", b"region", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "region", b"region", "status", b"status", "unassigned", b"unassigned"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -393,3 +510,548 @@ class ConvertLeadResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ConvertLeadResponse: _TypeAlias = ConvertLeadResponse  # noqa: Y015
+
+@_typing.final
+class ImportLeadsRequest(_message.Message):
+    """A part of a lead import: one row or many. Rows may be sent one per message;
+    grouping a few hundred per message streams many times faster (each gRPC
+    message has a fixed cost). Results are per row either way.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROWS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rows(self) -> _containers.RepeatedCompositeFieldContainer[Global___LeadImportRow]: ...
+    def __init__(
+        self,
+        *,
+        rows: _abc.Iterable[Global___LeadImportRow] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rows", b"rows"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportLeadsRequest: _TypeAlias = ImportLeadsRequest  # noqa: Y015
+
+@_typing.final
+class LeadImportRow(_message.Message):
+    """One row of a lead import; the fields are those of CreateLeadRequest."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROW_NUMBER_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    COMPANY_NAME_FIELD_NUMBER: _builtins.int
+    CONTACT_NAME_FIELD_NUMBER: _builtins.int
+    CONTACT_EMAIL_FIELD_NUMBER: _builtins.int
+    CONTACT_PHONE_FIELD_NUMBER: _builtins.int
+    CONTACT_TITLE_FIELD_NUMBER: _builtins.int
+    COUNTRY_FIELD_NUMBER: _builtins.int
+    INDUSTRY_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    CAMPAIGN_FIELD_NUMBER: _builtins.int
+    COMPANY_SIZE_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    ALLOW_DUPLICATE_FIELD_NUMBER: _builtins.int
+    row_number: _builtins.int
+    """The row's number in the caller's file, echoed in its result; 0 numbers
+    rows by their order in the stream, from 1.
+    """
+    region: _builtins.str
+    company_name: _builtins.str
+    contact_name: _builtins.str
+    contact_email: _builtins.str
+    contact_phone: _builtins.str
+    contact_title: _builtins.str
+    country: _builtins.str
+    industry: _builtins.str
+    source: _builtins.str
+    campaign: _builtins.str
+    company_size: _builtins.str
+    owner_id: _builtins.str
+    """Empty routes the lead, as in CreateLeadRequest."""
+    allow_duplicate: _builtins.bool
+    def __init__(
+        self,
+        *,
+        row_number: _builtins.int = ...,
+        region: _builtins.str = ...,
+        company_name: _builtins.str = ...,
+        contact_name: _builtins.str = ...,
+        contact_email: _builtins.str = ...,
+        contact_phone: _builtins.str = ...,
+        contact_title: _builtins.str = ...,
+        country: _builtins.str = ...,
+        industry: _builtins.str = ...,
+        source: _builtins.str = ...,
+        campaign: _builtins.str = ...,
+        company_size: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        allow_duplicate: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allow_duplicate", b"allow_duplicate", "campaign", b"campaign", "company_name", b"company_name", "company_size", b"company_size", "contact_email", b"contact_email", "contact_name", b"contact_name", "contact_phone", b"contact_phone", "contact_title", b"contact_title", "country", b"country", "industry", b"industry", "owner_id", b"owner_id", "region", b"region", "row_number", b"row_number", "source", b"source"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadImportRow: _TypeAlias = LeadImportRow  # noqa: Y015
+
+@_typing.final
+class ImportLeadsResponse(_message.Message):
+    """The result of every row, in the order the rows arrived."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESULTS_FIELD_NUMBER: _builtins.int
+    CREATED_COUNT_FIELD_NUMBER: _builtins.int
+    DUPLICATE_COUNT_FIELD_NUMBER: _builtins.int
+    INVALID_COUNT_FIELD_NUMBER: _builtins.int
+    created_count: _builtins.int
+    duplicate_count: _builtins.int
+    invalid_count: _builtins.int
+    @_builtins.property
+    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___LeadImportResult]: ...
+    def __init__(
+        self,
+        *,
+        results: _abc.Iterable[Global___LeadImportResult] | None = ...,
+        created_count: _builtins.int = ...,
+        duplicate_count: _builtins.int = ...,
+        invalid_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_count", b"created_count", "duplicate_count", b"duplicate_count", "invalid_count", b"invalid_count", "results", b"results"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportLeadsResponse: _TypeAlias = ImportLeadsResponse  # noqa: Y015
+
+@_typing.final
+class LeadImportResult(_message.Message):
+    """What became of one row."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROW_NUMBER_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    DUPLICATE_FIELD_NUMBER: _builtins.int
+    INVALID_FIELD_NUMBER: _builtins.int
+    row_number: _builtins.int
+    @_builtins.property
+    def created(self) -> Global___LeadImportCreated: ...
+    @_builtins.property
+    def duplicate(self) -> Global___LeadImportDuplicate: ...
+    @_builtins.property
+    def invalid(self) -> Global___LeadImportInvalid: ...
+    def __init__(
+        self,
+        *,
+        row_number: _builtins.int = ...,
+        created: Global___LeadImportCreated | None = ...,
+        duplicate: Global___LeadImportDuplicate | None = ...,
+        invalid: Global___LeadImportInvalid | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "duplicate", b"duplicate", "invalid", b"invalid", "outcome", b"outcome"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "duplicate", b"duplicate", "invalid", b"invalid", "outcome", b"outcome", "row_number", b"row_number"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_outcome: _TypeAlias = _typing.Literal["created", "duplicate", "invalid"]  # noqa: Y015
+    _WhichOneofArgType_outcome: _TypeAlias = _typing.Literal["outcome", b"outcome"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_outcome) -> _WhichOneofReturnType_outcome | None: ...
+
+Global___LeadImportResult: _TypeAlias = LeadImportResult  # noqa: Y015
+
+@_typing.final
+class LeadImportCreated(_message.Message):
+    """The row became a lead."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    lead_id: _builtins.str
+    owner_id: _builtins.str
+    """Empty when the lead waits in the unassigned queue."""
+    def __init__(
+        self,
+        *,
+        lead_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lead_id", b"lead_id", "owner_id", b"owner_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadImportCreated: _TypeAlias = LeadImportCreated  # noqa: Y015
+
+@_typing.final
+class LeadImportDuplicate(_message.Message):
+    """The row looks like an open lead that exists already, and was not imported."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DUPLICATE_OF_LEAD_ID_FIELD_NUMBER: _builtins.int
+    MATCHED_ON_FIELD_NUMBER: _builtins.int
+    DUPLICATE_OF_ROW_NUMBER_FIELD_NUMBER: _builtins.int
+    duplicate_of_lead_id: _builtins.str
+    matched_on: _builtins.str
+    """The field whose normalised value matched: "contact_email",
+    "contact_phone" or "company_name".
+    """
+    duplicate_of_row_number: _builtins.int
+    """Set when the duplicate came from an earlier row of the same import."""
+    def __init__(
+        self,
+        *,
+        duplicate_of_lead_id: _builtins.str = ...,
+        matched_on: _builtins.str = ...,
+        duplicate_of_row_number: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["duplicate_of_lead_id", b"duplicate_of_lead_id", "duplicate_of_row_number", b"duplicate_of_row_number", "matched_on", b"matched_on"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadImportDuplicate: _TypeAlias = LeadImportDuplicate  # noqa: Y015
+
+@_typing.final
+class LeadImportInvalid(_message.Message):
+    """The row was refused; every bad field is named."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VIOLATIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def violations(self) -> _containers.RepeatedCompositeFieldContainer[Global___LeadFieldViolation]: ...
+    def __init__(
+        self,
+        *,
+        violations: _abc.Iterable[Global___LeadFieldViolation] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["violations", b"violations"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadImportInvalid: _TypeAlias = LeadImportInvalid  # noqa: Y015
+
+@_typing.final
+class LeadFieldViolation(_message.Message):
+    """One field of a row that failed validation, and what would be accepted."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    field: _builtins.str
+    description: _builtins.str
+    def __init__(
+        self,
+        *,
+        field: _builtins.str = ...,
+        description: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["description", b"description", "field", b"field"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadFieldViolation: _TypeAlias = LeadFieldViolation  # noqa: Y015
+
+@_typing.final
+class AssignLeadRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    lead_id: _builtins.str
+    owner_id: _builtins.str
+    """The rep who will own the lead."""
+    note: _builtins.str
+    """Why, in a few words; recorded with the assignment."""
+    def __init__(
+        self,
+        *,
+        lead_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lead_id", b"lead_id", "note", b"note", "owner_id", b"owner_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AssignLeadRequest: _TypeAlias = AssignLeadRequest  # noqa: Y015
+
+@_typing.final
+class AssignLeadResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def lead(self) -> Global___Lead: ...
+    def __init__(
+        self,
+        *,
+        lead: Global___Lead | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["lead", b"lead"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lead", b"lead"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AssignLeadResponse: _TypeAlias = AssignLeadResponse  # noqa: Y015
+
+@_typing.final
+class MarkLeadContactedRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_ID_FIELD_NUMBER: _builtins.int
+    CONTACT_TIME_FIELD_NUMBER: _builtins.int
+    lead_id: _builtins.str
+    @_builtins.property
+    def contact_time(self) -> _timestamp_pb2.Timestamp:
+        """When the contact happened; now if unset. Not in the future, not before the lead was captured."""
+
+    def __init__(
+        self,
+        *,
+        lead_id: _builtins.str = ...,
+        contact_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["contact_time", b"contact_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contact_time", b"contact_time", "lead_id", b"lead_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkLeadContactedRequest: _TypeAlias = MarkLeadContactedRequest  # noqa: Y015
+
+@_typing.final
+class MarkLeadContactedResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEAD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def lead(self) -> Global___Lead: ...
+    def __init__(
+        self,
+        *,
+        lead: Global___Lead | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["lead", b"lead"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lead", b"lead"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkLeadContactedResponse: _TypeAlias = MarkLeadContactedResponse  # noqa: Y015
+
+@_typing.final
+class LeadSlaPolicy(_message.Message):
+    """A region's first-contact SLA."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    HOURS_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    hours: _builtins.int
+    """Hours from capture within which a lead must be contacted, 1 to 720."""
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditInfo: ...
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        hours: _builtins.int = ...,
+        audit: _common_pb2.AuditInfo | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "hours", b"hours", "region", b"region"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LeadSlaPolicy: _TypeAlias = LeadSlaPolicy  # noqa: Y015
+
+@_typing.final
+class SetLeadSlaPolicyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    HOURS_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    hours: _builtins.int
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        hours: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["hours", b"hours", "region", b"region"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLeadSlaPolicyRequest: _TypeAlias = SetLeadSlaPolicyRequest  # noqa: Y015
+
+@_typing.final
+class SetLeadSlaPolicyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POLICY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def policy(self) -> Global___LeadSlaPolicy: ...
+    def __init__(
+        self,
+        *,
+        policy: Global___LeadSlaPolicy | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLeadSlaPolicyResponse: _TypeAlias = SetLeadSlaPolicyResponse  # noqa: Y015
+
+@_typing.final
+class ListLeadSlaPoliciesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    """Only this region (it must be one of the caller's); empty for all of them."""
+    @_builtins.property
+    def page(self) -> _common_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        page: _common_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "region", b"region"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListLeadSlaPoliciesRequest: _TypeAlias = ListLeadSlaPoliciesRequest  # noqa: Y015
+
+@_typing.final
+class ListLeadSlaPoliciesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POLICIES_FIELD_NUMBER: _builtins.int
+    DEFAULT_HOURS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    default_hours: _builtins.int
+    """The SLA of a region that has no policy of its own."""
+    @_builtins.property
+    def policies(self) -> _containers.RepeatedCompositeFieldContainer[Global___LeadSlaPolicy]: ...
+    @_builtins.property
+    def page(self) -> _common_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        policies: _abc.Iterable[Global___LeadSlaPolicy] | None = ...,
+        default_hours: _builtins.int = ...,
+        page: _common_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["default_hours", b"default_hours", "page", b"page", "policies", b"policies"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListLeadSlaPoliciesResponse: _TypeAlias = ListLeadSlaPoliciesResponse  # noqa: Y015
+
+@_typing.final
+class TerritoryLeadRouting(_message.Message):
+    """How one territory routes its leads."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TERRITORY_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    STRATEGY_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    territory_id: _builtins.str
+    region: _builtins.str
+    strategy: Global___LeadRoutingStrategy.ValueType
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditInfo: ...
+    def __init__(
+        self,
+        *,
+        territory_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        strategy: Global___LeadRoutingStrategy.ValueType = ...,
+        audit: _common_pb2.AuditInfo | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "region", b"region", "strategy", b"strategy", "territory_id", b"territory_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TerritoryLeadRouting: _TypeAlias = TerritoryLeadRouting  # noqa: Y015
+
+@_typing.final
+class SetLeadRoutingStrategyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TERRITORY_ID_FIELD_NUMBER: _builtins.int
+    STRATEGY_FIELD_NUMBER: _builtins.int
+    territory_id: _builtins.str
+    strategy: Global___LeadRoutingStrategy.ValueType
+    def __init__(
+        self,
+        *,
+        territory_id: _builtins.str = ...,
+        strategy: Global___LeadRoutingStrategy.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["strategy", b"strategy", "territory_id", b"territory_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLeadRoutingStrategyRequest: _TypeAlias = SetLeadRoutingStrategyRequest  # noqa: Y015
+
+@_typing.final
+class SetLeadRoutingStrategyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROUTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def routing(self) -> Global___TerritoryLeadRouting: ...
+    def __init__(
+        self,
+        *,
+        routing: Global___TerritoryLeadRouting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["routing", b"routing"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["routing", b"routing"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLeadRoutingStrategyResponse: _TypeAlias = SetLeadRoutingStrategyResponse  # noqa: Y015

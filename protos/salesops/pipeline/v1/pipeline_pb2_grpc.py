@@ -40,6 +40,11 @@ class PipelineServiceStub:
                 request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadRequest.SerializeToString,
                 response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadResponse.FromString,
                 _registered_method=True)
+        self.ImportLeads = channel.stream_unary(
+                '/salesops.pipeline.v1.PipelineService/ImportLeads',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsResponse.FromString,
+                _registered_method=True)
         self.GetLead = channel.unary_unary(
                 '/salesops.pipeline.v1.PipelineService/GetLead',
                 request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.GetLeadRequest.SerializeToString,
@@ -65,6 +70,31 @@ class PipelineServiceStub:
                 request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadRequest.SerializeToString,
                 response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadResponse.FromString,
                 _registered_method=True)
+        self.AssignLead = channel.unary_unary(
+                '/salesops.pipeline.v1.PipelineService/AssignLead',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadResponse.FromString,
+                _registered_method=True)
+        self.MarkLeadContacted = channel.unary_unary(
+                '/salesops.pipeline.v1.PipelineService/MarkLeadContacted',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedResponse.FromString,
+                _registered_method=True)
+        self.SetLeadSlaPolicy = channel.unary_unary(
+                '/salesops.pipeline.v1.PipelineService/SetLeadSlaPolicy',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyResponse.FromString,
+                _registered_method=True)
+        self.ListLeadSlaPolicies = channel.unary_unary(
+                '/salesops.pipeline.v1.PipelineService/ListLeadSlaPolicies',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesResponse.FromString,
+                _registered_method=True)
+        self.SetLeadRoutingStrategy = channel.unary_unary(
+                '/salesops.pipeline.v1.PipelineService/SetLeadRoutingStrategy',
+                request_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyRequest.SerializeToString,
+                response_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyResponse.FromString,
+                _registered_method=True)
 
 
 class PipelineServiceServicer:
@@ -72,7 +102,19 @@ class PipelineServiceServicer:
     """
 
     def CreateLead(self, request, context):
-        """Captures a lead. The caller must hold the lead's region.
+        """Captures a lead. The caller must hold the lead's region. A likely duplicate
+        of an open lead is ALREADY_EXISTS naming that lead, unless allow_duplicate.
+        Without an owner_id the lead is routed (a rep's own capture is theirs).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportLeads(self, request_iterator, context):
+        """Captures leads in bulk: a stream of rows (one or many per message), one
+        answer with every row's result (created, duplicate of a lead, or invalid
+        naming the fields). A bad row is reported and skipped; it never stops or
+        half-writes the good ones. At most 10,000 rows per call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -113,6 +155,42 @@ class PipelineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AssignLead(self, request, context):
+        """Gives an open lead to a rep (managers, directors and admins of its region),
+        typically from the unassigned queue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkLeadContacted(self, request, context):
+        """Records the first contact with a lead, which stops its first-contact SLA clock.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetLeadSlaPolicy(self, request, context):
+        """Sets a region's first-contact SLA in hours (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLeadSlaPolicies(self, request, context):
+        """Lists the regions' first-contact SLAs, and the default for regions without one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetLeadRoutingStrategy(self, request, context):
+        """Sets how a territory picks the rep for a new lead (admins and directors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PipelineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -120,6 +198,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.CreateLead,
                     request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadRequest.FromString,
                     response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadResponse.SerializeToString,
+            ),
+            'ImportLeads': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportLeads,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsResponse.SerializeToString,
             ),
             'GetLead': grpc.unary_unary_rpc_method_handler(
                     servicer.GetLead,
@@ -145,6 +228,31 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.ConvertLead,
                     request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadRequest.FromString,
                     response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadResponse.SerializeToString,
+            ),
+            'AssignLead': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignLead,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadResponse.SerializeToString,
+            ),
+            'MarkLeadContacted': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkLeadContacted,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedResponse.SerializeToString,
+            ),
+            'SetLeadSlaPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLeadSlaPolicy,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyResponse.SerializeToString,
+            ),
+            'ListLeadSlaPolicies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLeadSlaPolicies,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesResponse.SerializeToString,
+            ),
+            'SetLeadRoutingStrategy': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLeadRoutingStrategy,
+                    request_deserializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyRequest.FromString,
+                    response_serializer=salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -175,6 +283,33 @@ class PipelineService:
             '/salesops.pipeline.v1.PipelineService/CreateLead',
             salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadRequest.SerializeToString,
             salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.CreateLeadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportLeads(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/salesops.pipeline.v1.PipelineService/ImportLeads',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportLeadsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -310,6 +445,141 @@ class PipelineService:
             '/salesops.pipeline.v1.PipelineService/ConvertLead',
             salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadRequest.SerializeToString,
             salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ConvertLeadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignLead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.pipeline.v1.PipelineService/AssignLead',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.AssignLeadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkLeadContacted(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.pipeline.v1.PipelineService/MarkLeadContacted',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.MarkLeadContactedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLeadSlaPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.pipeline.v1.PipelineService/SetLeadSlaPolicy',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadSlaPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLeadSlaPolicies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.pipeline.v1.PipelineService/ListLeadSlaPolicies',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.ListLeadSlaPoliciesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLeadRoutingStrategy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.pipeline.v1.PipelineService/SetLeadRoutingStrategy',
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyRequest.SerializeToString,
+            salesops_dot_pipeline_dot_v1_dot_pipeline__pb2.SetLeadRoutingStrategyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -34,7 +34,16 @@ class PipelineServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> PipelineServiceAsyncStub: ...
     CreateLead: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CreateLeadRequest, _pipeline_pb2.CreateLeadResponse]
-    """Captures a lead. The caller must hold the lead's region."""
+    """Captures a lead. The caller must hold the lead's region. A likely duplicate
+    of an open lead is ALREADY_EXISTS naming that lead, unless allow_duplicate.
+    Without an owner_id the lead is routed (a rep's own capture is theirs).
+    """
+    ImportLeads: _grpc.StreamUnaryMultiCallable[_pipeline_pb2.ImportLeadsRequest, _pipeline_pb2.ImportLeadsResponse]
+    """Captures leads in bulk: a stream of rows (one or many per message), one
+    answer with every row's result (created, duplicate of a lead, or invalid
+    naming the fields). A bad row is reported and skipped; it never stops or
+    half-writes the good ones. At most 10,000 rows per call.
+    """
     GetLead: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetLeadRequest, _pipeline_pb2.GetLeadResponse]
     """Reads one lead; a lead outside the caller's scope is NOT_FOUND."""
     ListLeads: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListLeadsRequest, _pipeline_pb2.ListLeadsResponse]
@@ -45,6 +54,18 @@ class PipelineServiceStub:
     """Closes a new or qualified lead as not worth pursuing; a reason is required."""
     ConvertLead: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ConvertLeadRequest, _pipeline_pb2.ConvertLeadResponse]
     """Converts a qualified lead; the customers service opens the account."""
+    AssignLead: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.AssignLeadRequest, _pipeline_pb2.AssignLeadResponse]
+    """Gives an open lead to a rep (managers, directors and admins of its region),
+    typically from the unassigned queue.
+    """
+    MarkLeadContacted: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.MarkLeadContactedRequest, _pipeline_pb2.MarkLeadContactedResponse]
+    """Records the first contact with a lead, which stops its first-contact SLA clock."""
+    SetLeadSlaPolicy: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.SetLeadSlaPolicyRequest, _pipeline_pb2.SetLeadSlaPolicyResponse]
+    """Sets a region's first-contact SLA in hours (admins)."""
+    ListLeadSlaPolicies: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListLeadSlaPoliciesRequest, _pipeline_pb2.ListLeadSlaPoliciesResponse]
+    """Lists the regions' first-contact SLAs, and the default for regions without one."""
+    SetLeadRoutingStrategy: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.SetLeadRoutingStrategyRequest, _pipeline_pb2.SetLeadRoutingStrategyResponse]
+    """Sets how a territory picks the rep for a new lead (admins and directors)."""
 
 @_typing.type_check_only
 class PipelineServiceAsyncStub(PipelineServiceStub):
@@ -52,7 +73,16 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateLead: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CreateLeadRequest, _pipeline_pb2.CreateLeadResponse]  # type: ignore[assignment]
-    """Captures a lead. The caller must hold the lead's region."""
+    """Captures a lead. The caller must hold the lead's region. A likely duplicate
+    of an open lead is ALREADY_EXISTS naming that lead, unless allow_duplicate.
+    Without an owner_id the lead is routed (a rep's own capture is theirs).
+    """
+    ImportLeads: _aio.StreamUnaryMultiCallable[_pipeline_pb2.ImportLeadsRequest, _pipeline_pb2.ImportLeadsResponse]  # type: ignore[assignment]
+    """Captures leads in bulk: a stream of rows (one or many per message), one
+    answer with every row's result (created, duplicate of a lead, or invalid
+    naming the fields). A bad row is reported and skipped; it never stops or
+    half-writes the good ones. At most 10,000 rows per call.
+    """
     GetLead: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetLeadRequest, _pipeline_pb2.GetLeadResponse]  # type: ignore[assignment]
     """Reads one lead; a lead outside the caller's scope is NOT_FOUND."""
     ListLeads: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListLeadsRequest, _pipeline_pb2.ListLeadsResponse]  # type: ignore[assignment]
@@ -63,6 +93,18 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     """Closes a new or qualified lead as not worth pursuing; a reason is required."""
     ConvertLead: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ConvertLeadRequest, _pipeline_pb2.ConvertLeadResponse]  # type: ignore[assignment]
     """Converts a qualified lead; the customers service opens the account."""
+    AssignLead: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.AssignLeadRequest, _pipeline_pb2.AssignLeadResponse]  # type: ignore[assignment]
+    """Gives an open lead to a rep (managers, directors and admins of its region),
+    typically from the unassigned queue.
+    """
+    MarkLeadContacted: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.MarkLeadContactedRequest, _pipeline_pb2.MarkLeadContactedResponse]  # type: ignore[assignment]
+    """Records the first contact with a lead, which stops its first-contact SLA clock."""
+    SetLeadSlaPolicy: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.SetLeadSlaPolicyRequest, _pipeline_pb2.SetLeadSlaPolicyResponse]  # type: ignore[assignment]
+    """Sets a region's first-contact SLA in hours (admins)."""
+    ListLeadSlaPolicies: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListLeadSlaPoliciesRequest, _pipeline_pb2.ListLeadSlaPoliciesResponse]  # type: ignore[assignment]
+    """Lists the regions' first-contact SLAs, and the default for regions without one."""
+    SetLeadRoutingStrategy: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.SetLeadRoutingStrategyRequest, _pipeline_pb2.SetLeadRoutingStrategyResponse]  # type: ignore[assignment]
+    """Sets how a territory picks the rep for a new lead (admins and directors)."""
 
 class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
     """The sales process from lead to contract to after-sales service."""
@@ -73,7 +115,22 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _pipeline_pb2.CreateLeadRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_pipeline_pb2.CreateLeadResponse, _abc.Awaitable[_pipeline_pb2.CreateLeadResponse]]:
-        """Captures a lead. The caller must hold the lead's region."""
+        """Captures a lead. The caller must hold the lead's region. A likely duplicate
+        of an open lead is ALREADY_EXISTS naming that lead, unless allow_duplicate.
+        Without an owner_id the lead is routed (a rep's own capture is theirs).
+        """
+
+    @_abc_1.abstractmethod
+    def ImportLeads(
+        self,
+        request_iterator: _MaybeAsyncIterator[_pipeline_pb2.ImportLeadsRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ImportLeadsResponse, _abc.Awaitable[_pipeline_pb2.ImportLeadsResponse]]:
+        """Captures leads in bulk: a stream of rows (one or many per message), one
+        answer with every row's result (created, duplicate of a lead, or invalid
+        naming the fields). A bad row is reported and skipped; it never stops or
+        half-writes the good ones. At most 10,000 rows per call.
+        """
 
     @_abc_1.abstractmethod
     def GetLead(
@@ -114,5 +171,47 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_pipeline_pb2.ConvertLeadResponse, _abc.Awaitable[_pipeline_pb2.ConvertLeadResponse]]:
         """Converts a qualified lead; the customers service opens the account."""
+
+    @_abc_1.abstractmethod
+    def AssignLead(
+        self,
+        request: _pipeline_pb2.AssignLeadRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.AssignLeadResponse, _abc.Awaitable[_pipeline_pb2.AssignLeadResponse]]:
+        """Gives an open lead to a rep (managers, directors and admins of its region),
+        typically from the unassigned queue.
+        """
+
+    @_abc_1.abstractmethod
+    def MarkLeadContacted(
+        self,
+        request: _pipeline_pb2.MarkLeadContactedRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.MarkLeadContactedResponse, _abc.Awaitable[_pipeline_pb2.MarkLeadContactedResponse]]:
+        """Records the first contact with a lead, which stops its first-contact SLA clock."""
+
+    @_abc_1.abstractmethod
+    def SetLeadSlaPolicy(
+        self,
+        request: _pipeline_pb2.SetLeadSlaPolicyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.SetLeadSlaPolicyResponse, _abc.Awaitable[_pipeline_pb2.SetLeadSlaPolicyResponse]]:
+        """Sets a region's first-contact SLA in hours (admins)."""
+
+    @_abc_1.abstractmethod
+    def ListLeadSlaPolicies(
+        self,
+        request: _pipeline_pb2.ListLeadSlaPoliciesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ListLeadSlaPoliciesResponse, _abc.Awaitable[_pipeline_pb2.ListLeadSlaPoliciesResponse]]:
+        """Lists the regions' first-contact SLAs, and the default for regions without one."""
+
+    @_abc_1.abstractmethod
+    def SetLeadRoutingStrategy(
+        self,
+        request: _pipeline_pb2.SetLeadRoutingStrategyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.SetLeadRoutingStrategyResponse, _abc.Awaitable[_pipeline_pb2.SetLeadRoutingStrategyResponse]]:
+        """Sets how a territory picks the rep for a new lead (admins and directors)."""
 
 def add_PipelineServiceServicer_to_server(servicer: PipelineServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
