@@ -17,7 +17,7 @@ VENV_STAMP := $(VENV)/.installed
 BUF_STAMP  := $(TOOLS)/.buf-$(BUF_VERSION).installed
 
 LINT_PATHS  := services gateway tests protos/generate.py
-MYPY_PATHS  := services/kit $(wildcard services/*/domain.py services/*/domain) gateway
+MYPY_PATHS  := services gateway
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint protos migrate bench clean

@@ -79,7 +79,8 @@ def proto_to_json(message: Message) -> dict[str, Any]:
     """A message as the gateway's JSON: every field by its proto name, in the conventions above.
 
     Unset fields that have presence (a timestamp that has not happened, an
-    absent audit, an `optional` number left out) are None; enums are their short lower-case names; repeated fields are lists.
+    absent audit, an `optional` number left out) are None; enums are their
+    short lower-case names; repeated fields are lists.
     """
     out: dict[str, Any] = {}
     for field in message.DESCRIPTOR.fields:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
@@ -43,7 +43,9 @@ PRUNE_EVERY_SECONDS = 600.0
 # before the message goes back to the queue, so a long outage is not a hot loop.
 REQUEUE_PAUSE_SECONDS = 1.0
 
-W = TypeVar("W", bound="ServiceWorker")
+# Handlers are written on mixins (`*Handlers` classes) that only become
+# ServiceWorkers when composed, so the self type is left open.
+W = TypeVar("W")
 
 
 def subscribe(
@@ -54,17 +56,18 @@ def subscribe(
     def decorate(fn: Callable[[W, Session, dict[str, Any]], None]) -> Callable[[W, Any], str]:
         @functools.wraps(fn)
         def entry(self: W, body: Any) -> str:
-            subscription = Subscription(source, event, self.name, fn.__name__)
-            ref = HandlerRef(self.name, f"{self.name}.{fn.__name__}", subscription.queue)
+            worker = cast(ServiceWorker, self)  # the composed class always is one
+            subscription = Subscription(source, event, worker.name, fn.__name__)
+            ref = HandlerRef(worker.name, f"{worker.name}.{fn.__name__}", subscription.queue)
             try:
-                outcome = handle_once(self.db, ref, body, lambda s, env: fn(self, s, env))
+                outcome = handle_once(worker.db, ref, body, lambda s, env: fn(self, s, env))
             except Exception:
                 log.exception("could not apply or park an event for %s; requeueing it", ref.name)
                 time.sleep(REQUEUE_PAUSE_SECONDS)
                 raise
             if outcome == "applied":
                 # Events the effect wrote leave now rather than at the next timer tick.
-                self.relay_soon()
+                worker.relay_soon()
             return outcome
 
         entry.salesops_subscription = (source, event)  # type: ignore[attr-defined]
