@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Sequence
 
 import grpc
 
+from services.kit.areas import register_areas
 from services.kit.db import Database
 
 
 def register(server: grpc.Server, db: Database) -> Sequence[str]:
     """Add every area's servicers to `server`; return their full service names."""
-    names: list[str] = []
-    for module in pkgutil.iter_modules(__path__):
-        area = importlib.import_module(f"{__name__}.{module.name}")
-        names += area.register(server, db)
-    return names
+    return register_areas(__name__, __path__, server, db)

@@ -4,12 +4,9 @@ Importing this package imports every module, so `Base.metadata` is complete
 for migrations and tests.
 """
 
-import importlib
-import pkgutil
-
+from services.kit.areas import area_modules
 from services.pipeline.models.base import Base
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+area_modules(__name__, __path__)
 
 __all__ = ["Base"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.customers import domain
+from services.customers.domain import accounts as domain
 from services.kit.errors import InvalidArgument
 
 

@@ -13,7 +13,8 @@ from nameko.testing.services import worker_factory
 from salesops.customers.v1 import customers_pb2 as pb
 from salesops.customers.v1 import customers_pb2_grpc
 
-from services.customers.models import ContactRecord, CustomerRecord
+from services.customers.models.accounts import CustomerRecord
+from services.customers.models.contacts import ContactRecord
 from services.customers.worker import Worker
 from services.kit.db import Database
 from services.kit.schema import dead_letters, outbox, processed_events

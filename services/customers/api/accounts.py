@@ -10,8 +10,8 @@ from salesops.common.v1 import common_pb2
 from salesops.customers.v1 import customers_pb2 as pb
 from salesops.customers.v1 import customers_pb2_grpc
 
-from services.customers.domain import CustomerStatus
-from services.customers.models import CustomerRecord
+from services.customers.domain.accounts import CustomerStatus
+from services.customers.models.accounts import CustomerRecord
 from services.kit.db import Database
 from services.kit.errors import InvalidArgument, NotFound
 from services.kit.identity import current_caller

@@ -1,0 +1,1 @@
+"""Customer archive rules as plain Python, one module per area."""
