@@ -4,7 +4,9 @@ One table maps gRPC status codes to HTTP statuses and problem types; errors
 raised by the gateway itself (authentication, request validation, unknown
 routes) use the same vocabulary, so a client sees one `type` per kind of
 failure whichever side found it. Rich `google.rpc` details from a service
-become `errors` (field violations) and `violations` (business rules); on a
+become `errors` (field violations), `violations` (business rules) and
+`resources` (the record not found, or the existing records a request
+conflicts with, such as likely duplicates); on a
 5xx nothing from the upstream reaches the client except the request id.
 """
 
@@ -99,6 +101,16 @@ class RuleViolation(BaseModel):
     description: str = Field(examples=["only a qualified lead can be converted"])
 
 
+class ResourceRef(BaseModel):
+    """A record the problem is about: on 404 the one not found; on 409 an existing record
+    the request conflicts with (for a likely duplicate, each candidate and why it matches)."""
+
+    resource_type: str = Field(examples=["customer"])
+    resource_name: str = Field(examples=["3f9c0a4e-0d7b-4c1e-9a55-2b1f0e6d7c10"])
+    owner: str = Field(default="", examples=["rep-7"])
+    description: str = Field(default="", examples=["same tax id 'DE811234567'"])
+
+
 class ProblemDetails(BaseModel):
     """The body of every error response (`application/problem+json`)."""
 
@@ -110,6 +122,7 @@ class ProblemDetails(BaseModel):
     request_id: str
     errors: list[FieldError] = Field(default_factory=list)
     violations: list[RuleViolation] = Field(default_factory=list)
+    resources: list[ResourceRef] = Field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +133,7 @@ class Problem(Exception):
     detail: str
     errors: list[FieldError] = field(default_factory=list)
     violations: list[RuleViolation] = field(default_factory=list)
+    resources: list[ResourceRef] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -141,6 +155,7 @@ class Problem(Exception):
             request_id=request_id_of(request),
             errors=self.errors,
             violations=self.violations,
+            resources=self.resources,
         )
         return JSONResponse(
             body.model_dump(),
@@ -240,6 +255,17 @@ def _add_rich_details(problem: Problem, error: grpc.aio.AioRpcError) -> None:
             problem.violations.extend(
                 RuleViolation(type=v.type, subject=v.subject, description=v.description)
                 for v in failure.violations
+            )
+        elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
+            resource = error_details_pb2.ResourceInfo()
+            detail.Unpack(resource)
+            problem.resources.append(
+                ResourceRef(
+                    resource_type=resource.resource_type,
+                    resource_name=resource.resource_name,
+                    owner=resource.owner,
+                    description=resource.description,
+                )
             )
 
 

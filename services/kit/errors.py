@@ -74,14 +74,44 @@ class FailedPrecondition(DomainError):
         super().__init__(message or f"failed precondition: {summary}")
         self.violations = violations
 
+    @classmethod
+    def of(cls, rule_type: str, subject: str, description: str) -> FailedPrecondition:
+        """One unmet rule: its type ("STATE", "POLICY"), what it is about, what would pass."""
+        return cls([RuleViolation(rule_type, subject, description)])
+
+
+@dataclass(frozen=True)
+class ExistingRecord:
+    """A record a new or changed one conflicts with: its id, its owner, and why it matches."""
+
+    key: str
+    description: str
+    owner: str = ""
+
 
 class AlreadyExists(DomainError):
-    """A record with the same identity exists already."""
+    """A record with the same identity exists already.
 
-    def __init__(self, kind: str, key: str, message: str | None = None) -> None:
+    `candidates` lists the existing records when the conflict is a likely
+    duplicate rather than one exact key (each with why it matches); without
+    them the existing record is (`kind`, `key`).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        message: str | None = None,
+        candidates: list[ExistingRecord] | None = None,
+    ) -> None:
         super().__init__(message or f"{kind} '{key}' already exists")
         self.kind = kind
         self.key = key
+        self.candidates = list(candidates or [])
+
+
+class Aborted(DomainError):
+    """A concurrent change won the race (a stale version): re-read the record and retry."""
 
 
 class PermissionDenied(DomainError):

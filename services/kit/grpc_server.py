@@ -36,6 +36,7 @@ from grpc_status import rpc_status
 
 from services.kit.config import SERVICES
 from services.kit.errors import (
+    Aborted,
     AlreadyExists,
     DomainError,
     FailedPrecondition,
@@ -91,6 +92,7 @@ STATUS_OF_DOMAIN_ERROR: dict[type[DomainError], grpc.StatusCode] = {
     AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
     PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    Aborted: grpc.StatusCode.ABORTED,
 }
 
 # Infrastructure services that any probe may call without an identity.
@@ -169,6 +171,17 @@ def _error_details_messages(error: DomainError) -> list[Message]:
                     for violation in error.violations
                 ]
             )
+        ]
+    if isinstance(error, AlreadyExists) and error.candidates:
+        # A likely duplicate: one ResourceInfo per existing record, saying why it matches.
+        return [
+            error_details_pb2.ResourceInfo(
+                resource_type=error.kind,
+                resource_name=candidate.key,
+                owner=candidate.owner,
+                description=candidate.description,
+            )
+            for candidate in error.candidates
         ]
     if isinstance(error, NotFound | AlreadyExists):
         return [error_details_pb2.ResourceInfo(resource_type=error.kind, resource_name=error.key)]
@@ -558,7 +571,9 @@ def error_details(rpc_error: grpc.RpcError) -> dict[str, Any]:
     Returns {"code": grpc.StatusCode, "message": str, "request_id": str,
     "field_violations": [{"field", "description"}],
     "precondition_violations": [{"type", "subject", "description"}],
-    "resource": {"resource_type", "resource_name"} or None}. A status without
+    "resource": {"resource_type", "resource_name"} of the first ResourceInfo or None,
+    "resources": [{"resource_type", "resource_name", "owner", "description"}] of
+    every ResourceInfo (the candidates of a likely duplicate)}. A status without
     rich details (e.g. UNAVAILABLE raised by the channel) yields empty lists.
     """
     code: grpc.StatusCode = rpc_error.code()
@@ -569,6 +584,7 @@ def error_details(rpc_error: grpc.RpcError) -> dict[str, Any]:
         "field_violations": [],
         "precondition_violations": [],
         "resource": None,
+        "resources": [],
     }
     try:
         status = rpc_status.from_call(rpc_error)
@@ -594,10 +610,19 @@ def error_details(rpc_error: grpc.RpcError) -> dict[str, Any]:
         elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
             resource = error_details_pb2.ResourceInfo()
             detail.Unpack(resource)
-            decoded["resource"] = {
-                "resource_type": resource.resource_type,
-                "resource_name": resource.resource_name,
-            }
+            if decoded["resource"] is None:
+                decoded["resource"] = {
+                    "resource_type": resource.resource_type,
+                    "resource_name": resource.resource_name,
+                }
+            decoded["resources"].append(
+                {
+                    "resource_type": resource.resource_type,
+                    "resource_name": resource.resource_name,
+                    "owner": resource.owner,
+                    "description": resource.description,
+                }
+            )
         elif detail.Is(error_details_pb2.RequestInfo.DESCRIPTOR):
             request_info = error_details_pb2.RequestInfo()
             detail.Unpack(request_info)

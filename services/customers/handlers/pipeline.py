@@ -1,4 +1,7 @@
-"""Handlers of the pipeline's events: accounts opened from converted leads."""
+"""Handlers of the pipeline's events: accounts opened from converted leads.
+
+The revenue an account earns (`pipeline.contract.*`) is handled in `contracts.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,17 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from salesops.events.v1 import customers_events_pb2, pipeline_events_pb2
+from salesops.events.v1 import pipeline_events_pb2
 from sqlalchemy.orm import Session
 
 from services.customers.domain import accounts as domain
+from services.customers.models import archive_store as store
 from services.customers.models.accounts import CustomerRecord
 from services.customers.models.contacts import ContactRecord
 from services.kit import metrics
 from services.kit.db import utcnow
 from services.kit.events import read_payload
 from services.kit.identity import SYSTEM
-from services.kit.outbox import record_event
 from services.kit.worker import subscribe
 
 
@@ -25,7 +28,8 @@ def open_account_from_lead(session: Session, envelope: dict[str, Any]) -> Custom
 
     The inbox makes a redelivered event a no-op; the unique source_lead_id
     also keeps a second event about the same lead (a replay from another
-    source) from opening a second account.
+    source) from opening a second account. An event cannot be refused, so
+    no duplicate check runs here: a likely duplicate is merged afterwards.
     """
     event = read_payload(envelope, pipeline_events_pb2.LeadConverted)
     account = domain.account_from_lead(
@@ -64,8 +68,10 @@ def open_account_from_lead(session: Session, envelope: dict[str, Any]) -> Custom
         updated_at=now,
         updated_by=actor,
         version=1,
+        tier="",
     )
     session.add(customer)
+    store.retier(session, customer, None, lifetime_value={}, emit=False)
     if account.contact_name:
         session.add(
             ContactRecord(
@@ -79,19 +85,7 @@ def open_account_from_lead(session: Session, envelope: dict[str, Any]) -> Custom
             )
         )
     session.flush()
-    record_event(
-        session,
-        "customers.customer.created",
-        customers_events_pb2.CustomerCreated(
-            customer_id=customer.customer_id,
-            region=customer.region,
-            name=customer.name,
-            owner_id=customer.owner_id,
-            source_lead_id=account.lead_id,
-        ),
-        region=customer.region,
-        caller=None,
-    )
+    store.customer_created(session, customer, None, now)
     metrics.CUSTOMERS_CREATED.labels(customer.region).inc()
     return customer
 

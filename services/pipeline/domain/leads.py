@@ -9,7 +9,6 @@ nameko or SQL.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,12 @@ from enum import StrEnum
 
 from services.kit.config import ConfigError
 from services.kit.errors import FailedPrecondition, InvalidArgument, RuleViolation, Validator
+
+# The text and size-band rules are the kit's (the customer archive uses them too);
+# re-exported here for the pipeline's other areas.
+from services.kit.normalize import COMPANY_SIZE_BANDS as COMPANY_SIZE_BANDS
+from services.kit.normalize import clean_text as clean_text
+from services.kit.normalize import company_size_band as company_size_band
 from services.kit.normalize import normalized_email, normalized_name, normalized_phone
 
 REGION_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
@@ -26,13 +31,6 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 LEAD_SOURCES = frozenset(
     {"web", "event", "referral", "partner", "outbound", "inbound_call", "other"}
 )
-# Company size bands, as planning's territory rules name them, with the head
-# counts they cover (upper bound None: no limit).
-COMPANY_SIZE_BANDS: dict[str, tuple[int, int | None]] = {
-    "1-49": (1, 49),
-    "50-249": (50, 249),
-    "250+": (250, None),
-}
 
 
 class LeadStatus(StrEnum):
@@ -56,11 +54,6 @@ LEAD_TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
 OPEN_STATUSES: frozenset[LeadStatus] = frozenset({LeadStatus.NEW, LeadStatus.QUALIFIED})
 
 
-def clean_text(value: str) -> str:
-    """Unicode NFC, outer spaces stripped and inner runs of white space folded."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
-
-
 @dataclass(frozen=True)
 class NewLead:
     """A lead as captured, after validation and normalisation."""
@@ -78,23 +71,6 @@ class NewLead:
     company_size: str
     # Empty when the lead is to be routed.
     owner_id: str
-
-
-def company_size_band(value: str) -> str | None:
-    """The size band of `value`: a band name ("50-249") or a head count ("120"); None if neither.
-
-    An empty value is "" (unknown size).
-    """
-    cleaned = value.strip().replace(" ", "")
-    if not cleaned or cleaned in COMPANY_SIZE_BANDS:
-        return cleaned
-    if not cleaned.isdigit():
-        return None
-    head_count = int(cleaned)
-    for band, (low, high) in COMPANY_SIZE_BANDS.items():
-        if head_count >= low and (high is None or head_count <= high):
-            return band
-    return None
 
 
 def validate_new_lead(

@@ -8,37 +8,17 @@ so a late, older event never overwrites a newer one.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.kit.db import UTCDateTime
+from services.kit.rep_directory import REPS_TABLE, RepDirectoryColumns
 from services.pipeline.models.base import Base
 
 
-class RepRecord(Base):
-    """A salesperson as planning last described them."""
+class RepRecord(RepDirectoryColumns, Base):
+    """A salesperson as planning last described them (columns from the kit's rep directory)."""
 
-    __tablename__ = "reps"
-
-    rep_id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), default="")
-    email: Mapped[str] = mapped_column(sa.String(254), default="")
-    region: Mapped[str] = mapped_column(sa.String(32))
-    team_id: Mapped[str] = mapped_column(sa.String(100), default="")
-    manager_id: Mapped[str] = mapped_column(sa.String(100), default="")
-    role: Mapped[str] = mapped_column(sa.String(32), default="rep")
-    # active, on_leave or left
-    status: Mapped[str] = mapped_column(sa.String(16), default="active")
-    capacity: Mapped[int] = mapped_column(sa.Integer, default=0)
-    source_occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (
-        sa.Index("ix_reps_region_status", "region", "status"),
-        sa.Index("ix_reps_team", "team_id"),
-        sa.Index("ix_reps_manager", "manager_id"),
-    )
+    __tablename__ = REPS_TABLE
 
 
 class TerritoryRecord(Base):

@@ -22,31 +22,64 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from salesops.common.v1 import common_pb2 as salesops_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%salesops/customers/v1/customers.proto\x12\x15salesops.customers.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fsalesops/common/v1/common.proto\"\x89\x01\n\x07\x43ontact\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\r\n\x05title\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x02\n\x08\x43ustomer\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08industry\x18\x05 \x01(\t\x12\x35\n\x06status\x18\x06 \x01(\x0e\x32%.salesops.customers.v1.CustomerStatus\x12\x10\n\x08owner_id\x18\x07 \x01(\t\x12\x16\n\x0esource_lead_id\x18\x08 \x01(\t\x12\x30\n\x08\x63ontacts\x18\t \x03(\x0b\x32\x1e.salesops.customers.v1.Contact\x12,\n\x05\x61udit\x18\n \x01(\x0b\x32\x1d.salesops.common.v1.AuditInfo\")\n\x12GetCustomerRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\"H\n\x13GetCustomerResponse\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\"g\n\x14ListCustomersRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12-\n\x04page\x18\x03 \x01(\x0b\x32\x1f.salesops.common.v1.PageRequest\"{\n\x15ListCustomersResponse\x12\x32\n\tcustomers\x18\x01 \x03(\x0b\x32\x1f.salesops.customers.v1.Customer\x12.\n\x04page\x18\x02 \x01(\x0b\x32 .salesops.common.v1.PageResponse*\xa5\x01\n\x0e\x43ustomerStatus\x12\x1f\n\x1b\x43USTOMER_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43USTOMER_STATUS_PROSPECT\x10\x01\x12\x1a\n\x16\x43USTOMER_STATUS_ACTIVE\x10\x02\x12\x1b\n\x17\x43USTOMER_STATUS_DORMANT\x10\x03\x12\x1b\n\x17\x43USTOMER_STATUS_CHURNED\x10\x04\x32\xe4\x01\n\x10\x43ustomersService\x12\x64\n\x0bGetCustomer\x12).salesops.customers.v1.GetCustomerRequest\x1a*.salesops.customers.v1.GetCustomerResponse\x12j\n\rListCustomers\x12+.salesops.customers.v1.ListCustomersRequest\x1a,.salesops.customers.v1.ListCustomersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%salesops/customers/v1/customers.proto\x12\x15salesops.customers.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fsalesops/common/v1/common.proto\"\\\n\x0f\x43ustomerAddress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x0c\n\x04\x63ity\x18\x02 \x01(\t\x12\x13\n\x0bpostal_code\x18\x03 \x01(\t\x12\x16\n\x0estate_province\x18\x04 \x01(\t\"\x89\x01\n\x07\x43ontact\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\r\n\x05title\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xeb\x04\n\x08\x43ustomer\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08industry\x18\x05 \x01(\t\x12\x35\n\x06status\x18\x06 \x01(\x0e\x32%.salesops.customers.v1.CustomerStatus\x12\x10\n\x08owner_id\x18\x07 \x01(\t\x12\x16\n\x0esource_lead_id\x18\x08 \x01(\t\x12\x30\n\x08\x63ontacts\x18\t \x03(\x0b\x32\x1e.salesops.customers.v1.Contact\x12,\n\x05\x61udit\x18\n \x01(\x0b\x32\x1d.salesops.common.v1.AuditInfo\x12\x0e\n\x06tax_id\x18\x0b \x01(\t\x12\x0e\n\x06\x64omain\x18\x0c \x01(\t\x12\x14\n\x0c\x63ompany_size\x18\r \x01(\t\x12\x37\n\x07\x61\x64\x64ress\x18\x0e \x01(\x0b\x32&.salesops.customers.v1.CustomerAddress\x12\x11\n\tparent_id\x18\x0f \x01(\t\x12\x31\n\x04tier\x18\x10 \x01(\x0e\x32#.salesops.customers.v1.CustomerTier\x12\x0c\n\x04tags\x18\x11 \x03(\t\x12,\n\tpotential\x18\x12 \x01(\x0b\x32\x19.salesops.common.v1.Money\x12\x31\n\x0elifetime_value\x18\x13 \x03(\x0b\x32\x19.salesops.common.v1.Money\x12\x13\n\x0bmerged_into\x18\x14 \x01(\t\x12\x0f\n\x07version\x18\x15 \x01(\x03\")\n\x12GetCustomerRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\"H\n\x13GetCustomerResponse\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\"\xf1\x01\n\x14ListCustomersRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12-\n\x04page\x18\x03 \x01(\x0b\x32\x1f.salesops.common.v1.PageRequest\x12\x35\n\x06status\x18\x04 \x01(\x0e\x32%.salesops.customers.v1.CustomerStatus\x12\x31\n\x04tier\x18\x05 \x01(\x0e\x32#.salesops.customers.v1.CustomerTier\x12\x0b\n\x03tag\x18\x06 \x01(\t\x12\x11\n\tparent_id\x18\x07 \x01(\t\"{\n\x15ListCustomersResponse\x12\x32\n\tcustomers\x18\x01 \x03(\x0b\x32\x1f.salesops.customers.v1.Customer\x12.\n\x04page\x18\x02 \x01(\x0b\x32 .salesops.common.v1.PageResponse\"\xfe\x02\n\x15\x43reateCustomerRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06tax_id\x18\x03 \x01(\t\x12\x0e\n\x06\x64omain\x18\x04 \x01(\t\x12\x10\n\x08industry\x18\x05 \x01(\t\x12\x14\n\x0c\x63ompany_size\x18\x06 \x01(\t\x12\x37\n\x07\x61\x64\x64ress\x18\x07 \x01(\x0b\x32&.salesops.customers.v1.CustomerAddress\x12\x0f\n\x07\x63ountry\x18\x08 \x01(\t\x12\x11\n\tparent_id\x18\t \x01(\t\x12\x10\n\x08owner_id\x18\n \x01(\t\x12,\n\tpotential\x18\x0b \x01(\x0b\x32\x19.salesops.common.v1.Money\x12\x0c\n\x04tags\x18\x0c \x03(\t\x12\x35\n\x06status\x18\r \x01(\x0e\x32%.salesops.customers.v1.CustomerStatus\x12\x1d\n\x15\x63onfirm_not_duplicate\x18\x0e \x01(\x08\"K\n\x16\x43reateCustomerResponse\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\"\x9a\x01\n\x15UpdateCustomerRequest\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x1d\n\x15\x63onfirm_not_duplicate\x18\x03 \x01(\x08\"K\n\x16UpdateCustomerResponse\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\"?\n\x15MergeCustomersRequest\x12\x13\n\x0bsurvivor_id\x18\x01 \x01(\t\x12\x11\n\tmerged_id\x18\x02 \x01(\t\"+\n\x0cMovedRecords\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\"\xb0\x01\n\x16MergeCustomersResponse\x12\x31\n\x08survivor\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\x12/\n\x06merged\x18\x02 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\x12\x32\n\x05moved\x18\x03 \x03(\x0b\x32#.salesops.customers.v1.MovedRecords\"M\n\x19UpdateCustomerTagsRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0b\n\x03\x61\x64\x64\x18\x02 \x03(\t\x12\x0e\n\x06remove\x18\x03 \x03(\t\"O\n\x1aUpdateCustomerTagsResponse\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x1f.salesops.customers.v1.Customer\"\xc8\x01\n\x0eTierThresholds\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\x12\x17\n\x0f\x61_revenue_minor\x18\x03 \x01(\x03\x12\x17\n\x0f\x62_revenue_minor\x18\x04 \x01(\x03\x12\x19\n\x11\x61_potential_minor\x18\x05 \x01(\x03\x12\x19\n\x11\x62_potential_minor\x18\x06 \x01(\x03\x12,\n\x05\x61udit\x18\x07 \x01(\x0b\x32\x1d.salesops.common.v1.AuditInfo\"Z\n\x19ListTierThresholdsRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.salesops.common.v1.PageRequest\"\x87\x01\n\x1aListTierThresholdsResponse\x12\x39\n\nthresholds\x18\x01 \x03(\x0b\x32%.salesops.customers.v1.TierThresholds\x12.\n\x04page\x18\x02 \x01(\x0b\x32 .salesops.common.v1.PageResponse\"U\n\x18SetTierThresholdsRequest\x12\x39\n\nthresholds\x18\x01 \x01(\x0b\x32%.salesops.customers.v1.TierThresholds\"r\n\x19SetTierThresholdsResponse\x12\x39\n\nthresholds\x18\x01 \x01(\x0b\x32%.salesops.customers.v1.TierThresholds\x12\x1a\n\x12retiered_customers\x18\x02 \x01(\x05*\xc1\x01\n\x0e\x43ustomerStatus\x12\x1f\n\x1b\x43USTOMER_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43USTOMER_STATUS_PROSPECT\x10\x01\x12\x1a\n\x16\x43USTOMER_STATUS_ACTIVE\x10\x02\x12\x1b\n\x17\x43USTOMER_STATUS_DORMANT\x10\x03\x12\x1b\n\x17\x43USTOMER_STATUS_CHURNED\x10\x04\x12\x1a\n\x16\x43USTOMER_STATUS_MERGED\x10\x05*l\n\x0c\x43ustomerTier\x12\x1d\n\x19\x43USTOMER_TIER_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43USTOMER_TIER_A\x10\x01\x12\x13\n\x0f\x43USTOMER_TIER_B\x10\x02\x12\x13\n\x0f\x43USTOMER_TIER_C\x10\x03\x32\x9f\x07\n\x10\x43ustomersService\x12\x64\n\x0bGetCustomer\x12).salesops.customers.v1.GetCustomerRequest\x1a*.salesops.customers.v1.GetCustomerResponse\x12j\n\rListCustomers\x12+.salesops.customers.v1.ListCustomersRequest\x1a,.salesops.customers.v1.ListCustomersResponse\x12m\n\x0e\x43reateCustomer\x12,.salesops.customers.v1.CreateCustomerRequest\x1a-.salesops.customers.v1.CreateCustomerResponse\x12m\n\x0eUpdateCustomer\x12,.salesops.customers.v1.UpdateCustomerRequest\x1a-.salesops.customers.v1.UpdateCustomerResponse\x12m\n\x0eMergeCustomers\x12,.salesops.customers.v1.MergeCustomersRequest\x1a-.salesops.customers.v1.MergeCustomersResponse\x12y\n\x12UpdateCustomerTags\x12\x30.salesops.customers.v1.UpdateCustomerTagsRequest\x1a\x31.salesops.customers.v1.UpdateCustomerTagsResponse\x12y\n\x12ListTierThresholds\x12\x30.salesops.customers.v1.ListTierThresholdsRequest\x1a\x31.salesops.customers.v1.ListTierThresholdsResponse\x12v\n\x11SetTierThresholds\x12/.salesops.customers.v1.SetTierThresholdsRequest\x1a\x30.salesops.customers.v1.SetTierThresholdsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'salesops.customers.v1.customers_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CUSTOMERSTATUS']._serialized_start=910
-  _globals['_CUSTOMERSTATUS']._serialized_end=1075
-  _globals['_CONTACT']._serialized_start=131
-  _globals['_CONTACT']._serialized_end=268
-  _globals['_CUSTOMER']._serialized_start=271
-  _globals['_CUSTOMER']._serialized_end=560
-  _globals['_GETCUSTOMERREQUEST']._serialized_start=562
-  _globals['_GETCUSTOMERREQUEST']._serialized_end=603
-  _globals['_GETCUSTOMERRESPONSE']._serialized_start=605
-  _globals['_GETCUSTOMERRESPONSE']._serialized_end=677
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=679
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=782
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=784
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=907
-  _globals['_CUSTOMERSSERVICE']._serialized_start=1078
-  _globals['_CUSTOMERSSERVICE']._serialized_end=1306
+  _globals['_CUSTOMERSTATUS']._serialized_start=3288
+  _globals['_CUSTOMERSTATUS']._serialized_end=3481
+  _globals['_CUSTOMERTIER']._serialized_start=3483
+  _globals['_CUSTOMERTIER']._serialized_end=3591
+  _globals['_CUSTOMERADDRESS']._serialized_start=164
+  _globals['_CUSTOMERADDRESS']._serialized_end=256
+  _globals['_CONTACT']._serialized_start=259
+  _globals['_CONTACT']._serialized_end=396
+  _globals['_CUSTOMER']._serialized_start=399
+  _globals['_CUSTOMER']._serialized_end=1018
+  _globals['_GETCUSTOMERREQUEST']._serialized_start=1020
+  _globals['_GETCUSTOMERREQUEST']._serialized_end=1061
+  _globals['_GETCUSTOMERRESPONSE']._serialized_start=1063
+  _globals['_GETCUSTOMERRESPONSE']._serialized_end=1135
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=1138
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=1379
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=1381
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=1504
+  _globals['_CREATECUSTOMERREQUEST']._serialized_start=1507
+  _globals['_CREATECUSTOMERREQUEST']._serialized_end=1889
+  _globals['_CREATECUSTOMERRESPONSE']._serialized_start=1891
+  _globals['_CREATECUSTOMERRESPONSE']._serialized_end=1966
+  _globals['_UPDATECUSTOMERREQUEST']._serialized_start=1969
+  _globals['_UPDATECUSTOMERREQUEST']._serialized_end=2123
+  _globals['_UPDATECUSTOMERRESPONSE']._serialized_start=2125
+  _globals['_UPDATECUSTOMERRESPONSE']._serialized_end=2200
+  _globals['_MERGECUSTOMERSREQUEST']._serialized_start=2202
+  _globals['_MERGECUSTOMERSREQUEST']._serialized_end=2265
+  _globals['_MOVEDRECORDS']._serialized_start=2267
+  _globals['_MOVEDRECORDS']._serialized_end=2310
+  _globals['_MERGECUSTOMERSRESPONSE']._serialized_start=2313
+  _globals['_MERGECUSTOMERSRESPONSE']._serialized_end=2489
+  _globals['_UPDATECUSTOMERTAGSREQUEST']._serialized_start=2491
+  _globals['_UPDATECUSTOMERTAGSREQUEST']._serialized_end=2568
+  _globals['_UPDATECUSTOMERTAGSRESPONSE']._serialized_start=2570
+  _globals['_UPDATECUSTOMERTAGSRESPONSE']._serialized_end=2649
+  _globals['_TIERTHRESHOLDS']._serialized_start=2652
+  _globals['_TIERTHRESHOLDS']._serialized_end=2852
+  _globals['_LISTTIERTHRESHOLDSREQUEST']._serialized_start=2854
+  _globals['_LISTTIERTHRESHOLDSREQUEST']._serialized_end=2944
+  _globals['_LISTTIERTHRESHOLDSRESPONSE']._serialized_start=2947
+  _globals['_LISTTIERTHRESHOLDSRESPONSE']._serialized_end=3082
+  _globals['_SETTIERTHRESHOLDSREQUEST']._serialized_start=3084
+  _globals['_SETTIERTHRESHOLDSREQUEST']._serialized_end=3169
+  _globals['_SETTIERTHRESHOLDSRESPONSE']._serialized_start=3171
+  _globals['_SETTIERTHRESHOLDSRESPONSE']._serialized_end=3285
+  _globals['_CUSTOMERSSERVICE']._serialized_start=3594
+  _globals['_CUSTOMERSSERVICE']._serialized_end=4521
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ isort:skip_file
 
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -32,6 +33,8 @@ class _CustomerStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Custom
     CUSTOMER_STATUS_ACTIVE: _CustomerStatus.ValueType  # 2
     CUSTOMER_STATUS_DORMANT: _CustomerStatus.ValueType  # 3
     CUSTOMER_STATUS_CHURNED: _CustomerStatus.ValueType  # 4
+    CUSTOMER_STATUS_MERGED: _CustomerStatus.ValueType  # 5
+    """Merged into another account (merged_into); it only points there."""
 
 class CustomerStatus(_CustomerStatus, metaclass=_CustomerStatusEnumTypeWrapper):
     """Where the relationship with a customer stands."""
@@ -41,7 +44,61 @@ CUSTOMER_STATUS_PROSPECT: CustomerStatus.ValueType  # 1
 CUSTOMER_STATUS_ACTIVE: CustomerStatus.ValueType  # 2
 CUSTOMER_STATUS_DORMANT: CustomerStatus.ValueType  # 3
 CUSTOMER_STATUS_CHURNED: CustomerStatus.ValueType  # 4
+CUSTOMER_STATUS_MERGED: CustomerStatus.ValueType  # 5
+"""Merged into another account (merged_into); it only points there."""
 Global___CustomerStatus: _TypeAlias = CustomerStatus  # noqa: Y015
+
+class _CustomerTier:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _CustomerTierEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CustomerTier.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    CUSTOMER_TIER_UNSPECIFIED: _CustomerTier.ValueType  # 0
+    """No thresholds apply to the account's region yet."""
+    CUSTOMER_TIER_A: _CustomerTier.ValueType  # 1
+    CUSTOMER_TIER_B: _CustomerTier.ValueType  # 2
+    CUSTOMER_TIER_C: _CustomerTier.ValueType  # 3
+
+class CustomerTier(_CustomerTier, metaclass=_CustomerTierEnumTypeWrapper):
+    """An account's segment, from its revenue and potential against the tier thresholds."""
+
+CUSTOMER_TIER_UNSPECIFIED: CustomerTier.ValueType  # 0
+"""No thresholds apply to the account's region yet."""
+CUSTOMER_TIER_A: CustomerTier.ValueType  # 1
+CUSTOMER_TIER_B: CustomerTier.ValueType  # 2
+CUSTOMER_TIER_C: CustomerTier.ValueType  # 3
+Global___CustomerTier: _TypeAlias = CustomerTier  # noqa: Y015
+
+@_typing.final
+class CustomerAddress(_message.Message):
+    """Where an account is (the country is Customer.country)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STREET_FIELD_NUMBER: _builtins.int
+    CITY_FIELD_NUMBER: _builtins.int
+    POSTAL_CODE_FIELD_NUMBER: _builtins.int
+    STATE_PROVINCE_FIELD_NUMBER: _builtins.int
+    street: _builtins.str
+    city: _builtins.str
+    postal_code: _builtins.str
+    state_province: _builtins.str
+    def __init__(
+        self,
+        *,
+        street: _builtins.str = ...,
+        city: _builtins.str = ...,
+        postal_code: _builtins.str = ...,
+        state_province: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["city", b"city", "postal_code", b"postal_code", "state_province", b"state_province", "street", b"street"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerAddress: _TypeAlias = CustomerAddress  # noqa: Y015
 
 @_typing.final
 class Contact(_message.Message):
@@ -96,9 +153,21 @@ class Customer(_message.Message):
     SOURCE_LEAD_ID_FIELD_NUMBER: _builtins.int
     CONTACTS_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    TAX_ID_FIELD_NUMBER: _builtins.int
+    DOMAIN_FIELD_NUMBER: _builtins.int
+    COMPANY_SIZE_FIELD_NUMBER: _builtins.int
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
+    TAGS_FIELD_NUMBER: _builtins.int
+    POTENTIAL_FIELD_NUMBER: _builtins.int
+    LIFETIME_VALUE_FIELD_NUMBER: _builtins.int
+    MERGED_INTO_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     region: _builtins.str
     name: _builtins.str
+    """The legal name."""
     country: _builtins.str
     """ISO 3166-1 alpha-2 country code."""
     industry: _builtins.str
@@ -107,10 +176,37 @@ class Customer(_message.Message):
     """Subject of the rep who owns the relationship."""
     source_lead_id: _builtins.str
     """The lead the account was opened from, if any."""
+    tax_id: _builtins.str
+    """Registration or tax id, as given."""
+    domain: _builtins.str
+    """Web domain, normalised: lower case, no scheme, "www." or path ("acme.com")."""
+    company_size: _builtins.str
+    """Size band: "1-49", "50-249" or "250+" (a head count is turned into its band)."""
+    parent_id: _builtins.str
+    """The parent account of a group; empty for none."""
+    tier: Global___CustomerTier.ValueType
+    merged_into: _builtins.str
+    """Set when the account was merged: the survivor's id."""
+    version: _builtins.int
+    """Increases with every change; send it back in UpdateCustomer to detect a concurrent change."""
     @_builtins.property
     def contacts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Contact]: ...
     @_builtins.property
     def audit(self) -> _common_pb2.AuditInfo: ...
+    @_builtins.property
+    def address(self) -> Global___CustomerAddress: ...
+    @_builtins.property
+    def tags(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Lower-case tags, sorted."""
+
+    @_builtins.property
+    def potential(self) -> _common_pb2.Money:
+        """Estimated revenue potential, used with the revenue for the tier."""
+
+    @_builtins.property
+    def lifetime_value(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Money]:
+        """Value of the account's active signed contracts, one entry per currency."""
+
     def __init__(
         self,
         *,
@@ -124,10 +220,21 @@ class Customer(_message.Message):
         source_lead_id: _builtins.str = ...,
         contacts: _abc.Iterable[Global___Contact] | None = ...,
         audit: _common_pb2.AuditInfo | None = ...,
+        tax_id: _builtins.str = ...,
+        domain: _builtins.str = ...,
+        company_size: _builtins.str = ...,
+        address: Global___CustomerAddress | None = ...,
+        parent_id: _builtins.str = ...,
+        tier: Global___CustomerTier.ValueType = ...,
+        tags: _abc.Iterable[_builtins.str] | None = ...,
+        potential: _common_pb2.Money | None = ...,
+        lifetime_value: _abc.Iterable[_common_pb2.Money] | None = ...,
+        merged_into: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "audit", b"audit", "potential", b"potential"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "contacts", b"contacts", "country", b"country", "customer_id", b"customer_id", "industry", b"industry", "name", b"name", "owner_id", b"owner_id", "region", b"region", "source_lead_id", b"source_lead_id", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "audit", b"audit", "company_size", b"company_size", "contacts", b"contacts", "country", b"country", "customer_id", b"customer_id", "domain", b"domain", "industry", b"industry", "lifetime_value", b"lifetime_value", "merged_into", b"merged_into", "name", b"name", "owner_id", b"owner_id", "parent_id", b"parent_id", "potential", b"potential", "region", b"region", "source_lead_id", b"source_lead_id", "status", b"status", "tags", b"tags", "tax_id", b"tax_id", "tier", b"tier", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -179,10 +286,22 @@ class ListCustomersRequest(_message.Message):
     REGION_FIELD_NUMBER: _builtins.int
     OWNER_ID_FIELD_NUMBER: _builtins.int
     PAGE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
+    TAG_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
     region: _builtins.str
     """Only this region (it must be one of the caller's); empty for all of them."""
     owner_id: _builtins.str
     """Only accounts owned by this rep."""
+    status: Global___CustomerStatus.ValueType
+    """Only accounts in this status; merged accounts are listed only when asked for."""
+    tier: Global___CustomerTier.ValueType
+    """Only accounts of this tier."""
+    tag: _builtins.str
+    """Only accounts with this tag."""
+    parent_id: _builtins.str
+    """Only the accounts whose parent this is."""
     @_builtins.property
     def page(self) -> _common_pb2.PageRequest: ...
     def __init__(
@@ -191,10 +310,14 @@ class ListCustomersRequest(_message.Message):
         region: _builtins.str = ...,
         owner_id: _builtins.str = ...,
         page: _common_pb2.PageRequest | None = ...,
+        status: Global___CustomerStatus.ValueType = ...,
+        tier: Global___CustomerTier.ValueType = ...,
+        tag: _builtins.str = ...,
+        parent_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["owner_id", b"owner_id", "page", b"page", "region", b"region"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["owner_id", b"owner_id", "page", b"page", "parent_id", b"parent_id", "region", b"region", "status", b"status", "tag", b"tag", "tier", b"tier"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -223,3 +346,416 @@ class ListCustomersResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListCustomersResponse: _TypeAlias = ListCustomersResponse  # noqa: Y015
+
+@_typing.final
+class CreateCustomerRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    TAX_ID_FIELD_NUMBER: _builtins.int
+    DOMAIN_FIELD_NUMBER: _builtins.int
+    INDUSTRY_FIELD_NUMBER: _builtins.int
+    COMPANY_SIZE_FIELD_NUMBER: _builtins.int
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    COUNTRY_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    POTENTIAL_FIELD_NUMBER: _builtins.int
+    TAGS_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CONFIRM_NOT_DUPLICATE_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    """Required: the region the account belongs to (one of the caller's)."""
+    name: _builtins.str
+    """Required: the legal name."""
+    tax_id: _builtins.str
+    domain: _builtins.str
+    """Any spelling of the web domain or site URL; stored normalised."""
+    industry: _builtins.str
+    company_size: _builtins.str
+    """A size band or a head count."""
+    country: _builtins.str
+    """ISO 3166-1 alpha-2."""
+    parent_id: _builtins.str
+    owner_id: _builtins.str
+    """Defaults to the caller; only a manager or director opens accounts for someone else."""
+    status: Global___CustomerStatus.ValueType
+    """Defaults to PROSPECT; MERGED is not allowed."""
+    confirm_not_duplicate: _builtins.bool
+    """Set after checking the candidates of an ALREADY_EXISTS: open the account anyway."""
+    @_builtins.property
+    def address(self) -> Global___CustomerAddress: ...
+    @_builtins.property
+    def potential(self) -> _common_pb2.Money: ...
+    @_builtins.property
+    def tags(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        name: _builtins.str = ...,
+        tax_id: _builtins.str = ...,
+        domain: _builtins.str = ...,
+        industry: _builtins.str = ...,
+        company_size: _builtins.str = ...,
+        address: Global___CustomerAddress | None = ...,
+        country: _builtins.str = ...,
+        parent_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        potential: _common_pb2.Money | None = ...,
+        tags: _abc.Iterable[_builtins.str] | None = ...,
+        status: Global___CustomerStatus.ValueType = ...,
+        confirm_not_duplicate: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "potential", b"potential"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "company_size", b"company_size", "confirm_not_duplicate", b"confirm_not_duplicate", "country", b"country", "domain", b"domain", "industry", b"industry", "name", b"name", "owner_id", b"owner_id", "parent_id", b"parent_id", "potential", b"potential", "region", b"region", "status", b"status", "tags", b"tags", "tax_id", b"tax_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateCustomerRequest: _TypeAlias = CreateCustomerRequest  # noqa: Y015
+
+@_typing.final
+class CreateCustomerResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def customer(self) -> Global___Customer: ...
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateCustomerResponse: _TypeAlias = CreateCustomerResponse  # noqa: Y015
+
+@_typing.final
+class UpdateCustomerRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    CONFIRM_NOT_DUPLICATE_FIELD_NUMBER: _builtins.int
+    confirm_not_duplicate: _builtins.bool
+    """Set after checking the candidates of an ALREADY_EXISTS: keep the change anyway."""
+    @_builtins.property
+    def customer(self) -> Global___Customer:
+        """Carries customer_id, the new values of the fields in update_mask, and
+        optionally the version read (0 skips the check).
+        """
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Any of: name, tax_id, domain, industry, company_size, address, country,
+        status, parent_id, potential. The owner changes by transfer, tags by
+        UpdateCustomerTags, the tier by itself.
+        """
+
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+        confirm_not_duplicate: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirm_not_duplicate", b"confirm_not_duplicate", "customer", b"customer", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCustomerRequest: _TypeAlias = UpdateCustomerRequest  # noqa: Y015
+
+@_typing.final
+class UpdateCustomerResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def customer(self) -> Global___Customer: ...
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCustomerResponse: _TypeAlias = UpdateCustomerResponse  # noqa: Y015
+
+@_typing.final
+class MergeCustomersRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVIVOR_ID_FIELD_NUMBER: _builtins.int
+    MERGED_ID_FIELD_NUMBER: _builtins.int
+    survivor_id: _builtins.str
+    """The account that remains."""
+    merged_id: _builtins.str
+    """The account merged away; it must be in the survivor's region."""
+    def __init__(
+        self,
+        *,
+        survivor_id: _builtins.str = ...,
+        merged_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["merged_id", b"merged_id", "survivor_id", b"survivor_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeCustomersRequest: _TypeAlias = MergeCustomersRequest  # noqa: Y015
+
+@_typing.final
+class MovedRecords(_message.Message):
+    """How many records of one kind moved to the survivor."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    kind: _builtins.str
+    """The table the records are kept in ("contacts", "contract_revenue", ...)."""
+    count: _builtins.int
+    def __init__(
+        self,
+        *,
+        kind: _builtins.str = ...,
+        count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["count", b"count", "kind", b"kind"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MovedRecords: _TypeAlias = MovedRecords  # noqa: Y015
+
+@_typing.final
+class MergeCustomersResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVIVOR_FIELD_NUMBER: _builtins.int
+    MERGED_FIELD_NUMBER: _builtins.int
+    MOVED_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def survivor(self) -> Global___Customer: ...
+    @_builtins.property
+    def merged(self) -> Global___Customer:
+        """The merged account as it reads from now on (status MERGED, merged_into)."""
+
+    @_builtins.property
+    def moved(self) -> _containers.RepeatedCompositeFieldContainer[Global___MovedRecords]: ...
+    def __init__(
+        self,
+        *,
+        survivor: Global___Customer | None = ...,
+        merged: Global___Customer | None = ...,
+        moved: _abc.Iterable[Global___MovedRecords] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["merged", b"merged", "survivor", b"survivor"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["merged", b"merged", "moved", b"moved", "survivor", b"survivor"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeCustomersResponse: _TypeAlias = MergeCustomersResponse  # noqa: Y015
+
+@_typing.final
+class UpdateCustomerTagsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    ADD_FIELD_NUMBER: _builtins.int
+    REMOVE_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    @_builtins.property
+    def add(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Tags to add: 1 to 40 characters of letters, digits, "-", "_" or spaces; stored lower case."""
+
+    @_builtins.property
+    def remove(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Tags to remove; a tag the account lacks is ignored."""
+
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        add: _abc.Iterable[_builtins.str] | None = ...,
+        remove: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["add", b"add", "customer_id", b"customer_id", "remove", b"remove"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCustomerTagsRequest: _TypeAlias = UpdateCustomerTagsRequest  # noqa: Y015
+
+@_typing.final
+class UpdateCustomerTagsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def customer(self) -> Global___Customer: ...
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCustomerTagsResponse: _TypeAlias = UpdateCustomerTagsResponse  # noqa: Y015
+
+@_typing.final
+class TierThresholds(_message.Message):
+    """When an account is tier A or B: revenue (the lifetime value) OR potential at
+    or above the tier's amount. Below both B amounts it is C. Amounts are in
+    `currency`; revenue and potential in other currencies do not count.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    A_REVENUE_MINOR_FIELD_NUMBER: _builtins.int
+    B_REVENUE_MINOR_FIELD_NUMBER: _builtins.int
+    A_POTENTIAL_MINOR_FIELD_NUMBER: _builtins.int
+    B_POTENTIAL_MINOR_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    """The region these apply to; empty for the global thresholds (regions without their own)."""
+    currency: _builtins.str
+    """ISO 4217."""
+    a_revenue_minor: _builtins.int
+    b_revenue_minor: _builtins.int
+    a_potential_minor: _builtins.int
+    b_potential_minor: _builtins.int
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditInfo: ...
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        a_revenue_minor: _builtins.int = ...,
+        b_revenue_minor: _builtins.int = ...,
+        a_potential_minor: _builtins.int = ...,
+        b_potential_minor: _builtins.int = ...,
+        audit: _common_pb2.AuditInfo | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["a_potential_minor", b"a_potential_minor", "a_revenue_minor", b"a_revenue_minor", "audit", b"audit", "b_potential_minor", b"b_potential_minor", "b_revenue_minor", b"b_revenue_minor", "currency", b"currency", "region", b"region"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TierThresholds: _TypeAlias = TierThresholds  # noqa: Y015
+
+@_typing.final
+class ListTierThresholdsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    region: _builtins.str
+    """Only this region (and the global thresholds); empty for all of the caller's."""
+    @_builtins.property
+    def page(self) -> _common_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        region: _builtins.str = ...,
+        page: _common_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "region", b"region"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTierThresholdsRequest: _TypeAlias = ListTierThresholdsRequest  # noqa: Y015
+
+@_typing.final
+class ListTierThresholdsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    THRESHOLDS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def thresholds(self) -> _containers.RepeatedCompositeFieldContainer[Global___TierThresholds]: ...
+    @_builtins.property
+    def page(self) -> _common_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        thresholds: _abc.Iterable[Global___TierThresholds] | None = ...,
+        page: _common_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "thresholds", b"thresholds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTierThresholdsResponse: _TypeAlias = ListTierThresholdsResponse  # noqa: Y015
+
+@_typing.final
+class SetTierThresholdsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    THRESHOLDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def thresholds(self) -> Global___TierThresholds: ...
+    def __init__(
+        self,
+        *,
+        thresholds: Global___TierThresholds | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["thresholds", b"thresholds"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["thresholds", b"thresholds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetTierThresholdsRequest: _TypeAlias = SetTierThresholdsRequest  # noqa: Y015
+
+@_typing.final
+class SetTierThresholdsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    THRESHOLDS_FIELD_NUMBER: _builtins.int
+    RETIERED_CUSTOMERS_FIELD_NUMBER: _builtins.int
+    retiered_customers: _builtins.int
+    """How many accounts changed tier."""
+    @_builtins.property
+    def thresholds(self) -> Global___TierThresholds: ...
+    def __init__(
+        self,
+        *,
+        thresholds: Global___TierThresholds | None = ...,
+        retiered_customers: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["thresholds", b"thresholds"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["retiered_customers", b"retiered_customers", "thresholds", b"thresholds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetTierThresholdsResponse: _TypeAlias = SetTierThresholdsResponse  # noqa: Y015

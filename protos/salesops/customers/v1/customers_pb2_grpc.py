@@ -26,7 +26,11 @@ if _version_not_supported:
 
 
 class CustomersServiceStub:
-    """The customer archive and the record of every customer relationship.
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
     """
 
     def __init__(self, channel):
@@ -45,21 +49,103 @@ class CustomersServiceStub:
                 request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersRequest.SerializeToString,
                 response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersResponse.FromString,
                 _registered_method=True)
+        self.CreateCustomer = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/CreateCustomer',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerResponse.FromString,
+                _registered_method=True)
+        self.UpdateCustomer = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/UpdateCustomer',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerResponse.FromString,
+                _registered_method=True)
+        self.MergeCustomers = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/MergeCustomers',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersResponse.FromString,
+                _registered_method=True)
+        self.UpdateCustomerTags = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/UpdateCustomerTags',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsResponse.FromString,
+                _registered_method=True)
+        self.ListTierThresholds = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/ListTierThresholds',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsResponse.FromString,
+                _registered_method=True)
+        self.SetTierThresholds = channel.unary_unary(
+                '/salesops.customers.v1.CustomersService/SetTierThresholds',
+                request_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsRequest.SerializeToString,
+                response_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsResponse.FromString,
+                _registered_method=True)
 
 
 class CustomersServiceServicer:
-    """The customer archive and the record of every customer relationship.
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
     """
 
     def GetCustomer(self, request, context):
         """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND.
+        An account merged into another still reads, with status MERGED and merged_into set:
+        follow merged_into to the survivor.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListCustomers(self, request, context):
-        """Lists the accounts in the caller's scope, newest first.
+        """Lists the accounts in the caller's scope, newest first (merged ones only when asked).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCustomer(self, request, context):
+        """Opens an account. A likely duplicate (same normalised name, web domain or
+        tax id in the region) is ALREADY_EXISTS with each candidate in the details
+        (google.rpc.ResourceInfo: id, owner, why) unless confirm_not_duplicate is set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCustomer(self, request, context):
+        """Changes the fields in update_mask (the owner, their manager or a director).
+        A stale customer.version is ABORTED; duplicates are checked as on create.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergeCustomers(self, request, context):
+        """Merges one account into another: every record of the merged account moves to the
+        survivor, the merged account stays as a pointer (status MERGED, merged_into).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCustomerTags(self, request, context):
+        """Adds and removes tags of an account.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTierThresholds(self, request, context):
+        """Lists the tier thresholds of the caller's regions and the global ones.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTierThresholds(self, request, context):
+        """Sets the tier thresholds of a region, or the global ones (admin); tiers are recomputed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -78,6 +164,36 @@ def add_CustomersServiceServicer_to_server(servicer, server):
                     request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersRequest.FromString,
                     response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersResponse.SerializeToString,
             ),
+            'CreateCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCustomer,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerResponse.SerializeToString,
+            ),
+            'UpdateCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCustomer,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerResponse.SerializeToString,
+            ),
+            'MergeCustomers': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergeCustomers,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersResponse.SerializeToString,
+            ),
+            'UpdateCustomerTags': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCustomerTags,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsResponse.SerializeToString,
+            ),
+            'ListTierThresholds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTierThresholds,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsResponse.SerializeToString,
+            ),
+            'SetTierThresholds': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTierThresholds,
+                    request_deserializer=salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsRequest.FromString,
+                    response_serializer=salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'salesops.customers.v1.CustomersService', rpc_method_handlers)
@@ -87,7 +203,11 @@ def add_CustomersServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class CustomersService:
-    """The customer archive and the record of every customer relationship.
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
     """
 
     @staticmethod
@@ -134,6 +254,168 @@ class CustomersService:
             '/salesops.customers.v1.CustomersService/ListCustomers',
             salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersRequest.SerializeToString,
             salesops_dot_customers_dot_v1_dot_customers__pb2.ListCustomersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/CreateCustomer',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.CreateCustomerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/UpdateCustomer',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergeCustomers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/MergeCustomers',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.MergeCustomersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCustomerTags(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/UpdateCustomerTags',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.UpdateCustomerTagsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTierThresholds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/ListTierThresholds',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.ListTierThresholdsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTierThresholds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.customers.v1.CustomersService/SetTierThresholds',
+            salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsRequest.SerializeToString,
+            salesops_dot_customers_dot_v1_dot_customers__pb2.SetTierThresholdsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,29 +27,88 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class CustomersServiceStub:
-    """The customer archive and the record of every customer relationship."""
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
+    """
 
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> CustomersServiceAsyncStub: ...
     GetCustomer: _grpc.UnaryUnaryMultiCallable[_customers_pb2.GetCustomerRequest, _customers_pb2.GetCustomerResponse]
-    """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND."""
+    """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND.
+    An account merged into another still reads, with status MERGED and merged_into set:
+    follow merged_into to the survivor.
+    """
     ListCustomers: _grpc.UnaryUnaryMultiCallable[_customers_pb2.ListCustomersRequest, _customers_pb2.ListCustomersResponse]
-    """Lists the accounts in the caller's scope, newest first."""
+    """Lists the accounts in the caller's scope, newest first (merged ones only when asked)."""
+    CreateCustomer: _grpc.UnaryUnaryMultiCallable[_customers_pb2.CreateCustomerRequest, _customers_pb2.CreateCustomerResponse]
+    """Opens an account. A likely duplicate (same normalised name, web domain or
+    tax id in the region) is ALREADY_EXISTS with each candidate in the details
+    (google.rpc.ResourceInfo: id, owner, why) unless confirm_not_duplicate is set.
+    """
+    UpdateCustomer: _grpc.UnaryUnaryMultiCallable[_customers_pb2.UpdateCustomerRequest, _customers_pb2.UpdateCustomerResponse]
+    """Changes the fields in update_mask (the owner, their manager or a director).
+    A stale customer.version is ABORTED; duplicates are checked as on create.
+    """
+    MergeCustomers: _grpc.UnaryUnaryMultiCallable[_customers_pb2.MergeCustomersRequest, _customers_pb2.MergeCustomersResponse]
+    """Merges one account into another: every record of the merged account moves to the
+    survivor, the merged account stays as a pointer (status MERGED, merged_into).
+    """
+    UpdateCustomerTags: _grpc.UnaryUnaryMultiCallable[_customers_pb2.UpdateCustomerTagsRequest, _customers_pb2.UpdateCustomerTagsResponse]
+    """Adds and removes tags of an account."""
+    ListTierThresholds: _grpc.UnaryUnaryMultiCallable[_customers_pb2.ListTierThresholdsRequest, _customers_pb2.ListTierThresholdsResponse]
+    """Lists the tier thresholds of the caller's regions and the global ones."""
+    SetTierThresholds: _grpc.UnaryUnaryMultiCallable[_customers_pb2.SetTierThresholdsRequest, _customers_pb2.SetTierThresholdsResponse]
+    """Sets the tier thresholds of a region, or the global ones (admin); tiers are recomputed."""
 
 @_typing.type_check_only
 class CustomersServiceAsyncStub(CustomersServiceStub):
-    """The customer archive and the record of every customer relationship."""
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
+    """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     GetCustomer: _aio.UnaryUnaryMultiCallable[_customers_pb2.GetCustomerRequest, _customers_pb2.GetCustomerResponse]  # type: ignore[assignment]
-    """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND."""
+    """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND.
+    An account merged into another still reads, with status MERGED and merged_into set:
+    follow merged_into to the survivor.
+    """
     ListCustomers: _aio.UnaryUnaryMultiCallable[_customers_pb2.ListCustomersRequest, _customers_pb2.ListCustomersResponse]  # type: ignore[assignment]
-    """Lists the accounts in the caller's scope, newest first."""
+    """Lists the accounts in the caller's scope, newest first (merged ones only when asked)."""
+    CreateCustomer: _aio.UnaryUnaryMultiCallable[_customers_pb2.CreateCustomerRequest, _customers_pb2.CreateCustomerResponse]  # type: ignore[assignment]
+    """Opens an account. A likely duplicate (same normalised name, web domain or
+    tax id in the region) is ALREADY_EXISTS with each candidate in the details
+    (google.rpc.ResourceInfo: id, owner, why) unless confirm_not_duplicate is set.
+    """
+    UpdateCustomer: _aio.UnaryUnaryMultiCallable[_customers_pb2.UpdateCustomerRequest, _customers_pb2.UpdateCustomerResponse]  # type: ignore[assignment]
+    """Changes the fields in update_mask (the owner, their manager or a director).
+    A stale customer.version is ABORTED; duplicates are checked as on create.
+    """
+    MergeCustomers: _aio.UnaryUnaryMultiCallable[_customers_pb2.MergeCustomersRequest, _customers_pb2.MergeCustomersResponse]  # type: ignore[assignment]
+    """Merges one account into another: every record of the merged account moves to the
+    survivor, the merged account stays as a pointer (status MERGED, merged_into).
+    """
+    UpdateCustomerTags: _aio.UnaryUnaryMultiCallable[_customers_pb2.UpdateCustomerTagsRequest, _customers_pb2.UpdateCustomerTagsResponse]  # type: ignore[assignment]
+    """Adds and removes tags of an account."""
+    ListTierThresholds: _aio.UnaryUnaryMultiCallable[_customers_pb2.ListTierThresholdsRequest, _customers_pb2.ListTierThresholdsResponse]  # type: ignore[assignment]
+    """Lists the tier thresholds of the caller's regions and the global ones."""
+    SetTierThresholds: _aio.UnaryUnaryMultiCallable[_customers_pb2.SetTierThresholdsRequest, _customers_pb2.SetTierThresholdsResponse]  # type: ignore[assignment]
+    """Sets the tier thresholds of a region, or the global ones (admin); tiers are recomputed."""
 
 class CustomersServiceServicer(metaclass=_abc_1.ABCMeta):
-    """The customer archive and the record of every customer relationship."""
+    """The customer archive: accounts, duplicates and merges, segmentation.
+
+    Scope: a rep sees the accounts they own, a manager or director those of
+    their regions, an executive every region (read only). An account outside
+    the caller's scope is NOT_FOUND on every call.
+    """
 
     @_abc_1.abstractmethod
     def GetCustomer(
@@ -57,7 +116,10 @@ class CustomersServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _customers_pb2.GetCustomerRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_customers_pb2.GetCustomerResponse, _abc.Awaitable[_customers_pb2.GetCustomerResponse]]:
-        """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND."""
+        """Reads one customer account with its contacts; outside the caller's scope it is NOT_FOUND.
+        An account merged into another still reads, with status MERGED and merged_into set:
+        follow merged_into to the survivor.
+        """
 
     @_abc_1.abstractmethod
     def ListCustomers(
@@ -65,6 +127,61 @@ class CustomersServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _customers_pb2.ListCustomersRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_customers_pb2.ListCustomersResponse, _abc.Awaitable[_customers_pb2.ListCustomersResponse]]:
-        """Lists the accounts in the caller's scope, newest first."""
+        """Lists the accounts in the caller's scope, newest first (merged ones only when asked)."""
+
+    @_abc_1.abstractmethod
+    def CreateCustomer(
+        self,
+        request: _customers_pb2.CreateCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.CreateCustomerResponse, _abc.Awaitable[_customers_pb2.CreateCustomerResponse]]:
+        """Opens an account. A likely duplicate (same normalised name, web domain or
+        tax id in the region) is ALREADY_EXISTS with each candidate in the details
+        (google.rpc.ResourceInfo: id, owner, why) unless confirm_not_duplicate is set.
+        """
+
+    @_abc_1.abstractmethod
+    def UpdateCustomer(
+        self,
+        request: _customers_pb2.UpdateCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.UpdateCustomerResponse, _abc.Awaitable[_customers_pb2.UpdateCustomerResponse]]:
+        """Changes the fields in update_mask (the owner, their manager or a director).
+        A stale customer.version is ABORTED; duplicates are checked as on create.
+        """
+
+    @_abc_1.abstractmethod
+    def MergeCustomers(
+        self,
+        request: _customers_pb2.MergeCustomersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.MergeCustomersResponse, _abc.Awaitable[_customers_pb2.MergeCustomersResponse]]:
+        """Merges one account into another: every record of the merged account moves to the
+        survivor, the merged account stays as a pointer (status MERGED, merged_into).
+        """
+
+    @_abc_1.abstractmethod
+    def UpdateCustomerTags(
+        self,
+        request: _customers_pb2.UpdateCustomerTagsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.UpdateCustomerTagsResponse, _abc.Awaitable[_customers_pb2.UpdateCustomerTagsResponse]]:
+        """Adds and removes tags of an account."""
+
+    @_abc_1.abstractmethod
+    def ListTierThresholds(
+        self,
+        request: _customers_pb2.ListTierThresholdsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.ListTierThresholdsResponse, _abc.Awaitable[_customers_pb2.ListTierThresholdsResponse]]:
+        """Lists the tier thresholds of the caller's regions and the global ones."""
+
+    @_abc_1.abstractmethod
+    def SetTierThresholds(
+        self,
+        request: _customers_pb2.SetTierThresholdsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customers_pb2.SetTierThresholdsResponse, _abc.Awaitable[_customers_pb2.SetTierThresholdsResponse]]:
+        """Sets the tier thresholds of a region, or the global ones (admin); tiers are recomputed."""
 
 def add_CustomersServiceServicer_to_server(servicer: CustomersServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

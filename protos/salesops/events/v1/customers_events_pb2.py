@@ -24,17 +24,21 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)salesops/events/v1/customers_events.proto\x12\x12salesops.events.v1\"n\n\x0f\x43ustomerCreated\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x16\n\x0esource_lead_id\x18\x05 \x01(\t\"V\n\x0f\x43ustomerUpdated\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\"H\n\x0e\x43ustomerMerged\x12\x13\n\x0bsurvivor_id\x18\x01 \x01(\t\x12\x11\n\tmerged_id\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)salesops/events/v1/customers_events.proto\x12\x12salesops.events.v1\"\xc2\x01\n\x0f\x43ustomerCreated\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x16\n\x0esource_lead_id\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x10\n\x08industry\x18\x08 \x01(\t\x12\x11\n\tparent_id\x18\t \x01(\t\x12\x0c\n\x04tier\x18\n \x01(\t\"\xbb\x01\n\x0f\x43ustomerUpdated\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x06 \x01(\t\x12\x10\n\x08industry\x18\x07 \x01(\t\x12\x11\n\tparent_id\x18\x08 \x01(\t\x12\x0c\n\x04tier\x18\t \x01(\t\x12\x0f\n\x07version\x18\n \x01(\x03\"H\n\x0e\x43ustomerMerged\x12\x13\n\x0bsurvivor_id\x18\x01 \x01(\t\x12\x11\n\tmerged_id\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\"\x85\x01\n\x0cOwnerChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x19\n\x11previous_owner_id\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x13\n\x0btransfer_id\x18\x06 \x01(\t\"\x99\x01\n\x0bTierChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x15\n\rprevious_tier\x18\x03 \x01(\t\x12\x0c\n\x04tier\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12\x15\n\rrevenue_minor\x18\x06 \x01(\x03\x12\x17\n\x0fpotential_minor\x18\x07 \x01(\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'salesops.events.v1.customers_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CUSTOMERCREATED']._serialized_start=65
-  _globals['_CUSTOMERCREATED']._serialized_end=175
-  _globals['_CUSTOMERUPDATED']._serialized_start=177
-  _globals['_CUSTOMERUPDATED']._serialized_end=263
-  _globals['_CUSTOMERMERGED']._serialized_start=265
-  _globals['_CUSTOMERMERGED']._serialized_end=337
+  _globals['_CUSTOMERCREATED']._serialized_start=66
+  _globals['_CUSTOMERCREATED']._serialized_end=260
+  _globals['_CUSTOMERUPDATED']._serialized_start=263
+  _globals['_CUSTOMERUPDATED']._serialized_end=450
+  _globals['_CUSTOMERMERGED']._serialized_start=452
+  _globals['_CUSTOMERMERGED']._serialized_end=524
+  _globals['_OWNERCHANGED']._serialized_start=527
+  _globals['_OWNERCHANGED']._serialized_end=660
+  _globals['_TIERCHANGED']._serialized_start=663
+  _globals['_TIERCHANGED']._serialized_end=816
 # @@protoc_insertion_point(module_scope)

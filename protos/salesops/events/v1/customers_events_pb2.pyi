@@ -27,12 +27,26 @@ class CustomerCreated(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     OWNER_ID_FIELD_NUMBER: _builtins.int
     SOURCE_LEAD_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    COUNTRY_FIELD_NUMBER: _builtins.int
+    INDUSTRY_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     region: _builtins.str
     name: _builtins.str
     owner_id: _builtins.str
     source_lead_id: _builtins.str
     """The lead this account was opened from, when it came from a conversion."""
+    status: _builtins.str
+    """"prospect", "active", "dormant" or "churned"."""
+    country: _builtins.str
+    """ISO 3166-1 alpha-2."""
+    industry: _builtins.str
+    parent_id: _builtins.str
+    """The parent account of a group; empty for none."""
+    tier: _builtins.str
+    """"A", "B", "C", or empty while no thresholds apply."""
     def __init__(
         self,
         *,
@@ -41,10 +55,15 @@ class CustomerCreated(_message.Message):
         name: _builtins.str = ...,
         owner_id: _builtins.str = ...,
         source_lead_id: _builtins.str = ...,
+        status: _builtins.str = ...,
+        country: _builtins.str = ...,
+        industry: _builtins.str = ...,
+        parent_id: _builtins.str = ...,
+        tier: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "name", b"name", "owner_id", b"owner_id", "region", b"region", "source_lead_id", b"source_lead_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["country", b"country", "customer_id", b"customer_id", "industry", b"industry", "name", b"name", "owner_id", b"owner_id", "parent_id", b"parent_id", "region", b"region", "source_lead_id", b"source_lead_id", "status", b"status", "tier", b"tier"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -52,7 +71,7 @@ Global___CustomerCreated: _TypeAlias = CustomerCreated  # noqa: Y015
 
 @_typing.final
 class CustomerUpdated(_message.Message):
-    """Payload of "customers.customer.updated": the account's name, region or owner changed."""
+    """Payload of "customers.customer.updated": the account changed (its state after the change)."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -60,10 +79,25 @@ class CustomerUpdated(_message.Message):
     REGION_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     OWNER_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    COUNTRY_FIELD_NUMBER: _builtins.int
+    INDUSTRY_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     region: _builtins.str
     name: _builtins.str
     owner_id: _builtins.str
+    status: _builtins.str
+    """"prospect", "active", "dormant" or "churned"."""
+    country: _builtins.str
+    industry: _builtins.str
+    parent_id: _builtins.str
+    tier: _builtins.str
+    """"A", "B", "C", or empty while no thresholds apply."""
+    version: _builtins.int
+    """The account's version after the change."""
     def __init__(
         self,
         *,
@@ -71,10 +105,16 @@ class CustomerUpdated(_message.Message):
         region: _builtins.str = ...,
         name: _builtins.str = ...,
         owner_id: _builtins.str = ...,
+        status: _builtins.str = ...,
+        country: _builtins.str = ...,
+        industry: _builtins.str = ...,
+        parent_id: _builtins.str = ...,
+        tier: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "name", b"name", "owner_id", b"owner_id", "region", b"region"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["country", b"country", "customer_id", b"customer_id", "industry", b"industry", "name", b"name", "owner_id", b"owner_id", "parent_id", b"parent_id", "region", b"region", "status", b"status", "tier", b"tier", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -108,3 +148,81 @@ class CustomerMerged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CustomerMerged: _TypeAlias = CustomerMerged  # noqa: Y015
+
+@_typing.final
+class OwnerChanged(_message.Message):
+    """Payload of "customers.owner.changed": an account has a new owner."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_OWNER_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    TRANSFER_ID_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    region: _builtins.str
+    previous_owner_id: _builtins.str
+    owner_id: _builtins.str
+    reason: _builtins.str
+    transfer_id: _builtins.str
+    """The approved transfer request; empty for a direct transfer."""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        previous_owner_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        transfer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "owner_id", b"owner_id", "previous_owner_id", b"previous_owner_id", "reason", b"reason", "region", b"region", "transfer_id", b"transfer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OwnerChanged: _TypeAlias = OwnerChanged  # noqa: Y015
+
+@_typing.final
+class TierChanged(_message.Message):
+    """Payload of "customers.tier.changed": an account's tier was recomputed to another value."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_TIER_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    REVENUE_MINOR_FIELD_NUMBER: _builtins.int
+    POTENTIAL_MINOR_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    region: _builtins.str
+    previous_tier: _builtins.str
+    """"A", "B", "C", or empty when no thresholds applied."""
+    tier: _builtins.str
+    currency: _builtins.str
+    """The thresholds' currency and the amounts compared, in its minor units."""
+    revenue_minor: _builtins.int
+    potential_minor: _builtins.int
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        previous_tier: _builtins.str = ...,
+        tier: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        revenue_minor: _builtins.int = ...,
+        potential_minor: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "customer_id", b"customer_id", "potential_minor", b"potential_minor", "previous_tier", b"previous_tier", "region", b"region", "revenue_minor", b"revenue_minor", "tier", b"tier"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TierChanged: _TypeAlias = TierChanged  # noqa: Y015
