@@ -36,6 +36,7 @@ from enum import StrEnum
 from services.kit.errors import InvalidArgument, Validator
 from services.kit.fiscal import FiscalCalendar, FiscalPeriod
 from services.kit.identity import Caller
+from services.kit.rounding import divide_half_up
 
 BASIS_POINTS = 10_000
 HUNDREDTHS = 100
@@ -108,17 +109,6 @@ def nps_category(score: int) -> NpsCategory:
     if score >= PASSIVE_FROM:
         return NpsCategory.PASSIVE
     return NpsCategory.DETRACTOR
-
-
-def divide_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded to the nearest integer, halves towards +infinity.
-
-    >>> divide_half_up(5, 2), divide_half_up(7, 3), divide_half_up(-5, 2), divide_half_up(-7, 3)
-    (3, 2, -2, -2)
-    """
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def ratio_bp(part: int, whole: int) -> int | None:

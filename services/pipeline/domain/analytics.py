@@ -44,22 +44,12 @@ from dataclasses import dataclass
 from services.kit.errors import InvalidArgument, Validator
 from services.kit.fiscal import FiscalCalendar, FiscalPeriod
 from services.kit.identity import Caller
+from services.kit.rounding import divide_half_up
 from services.pipeline.domain.cases import ID_PATTERN, ID_RULE
 
 BASIS_POINTS = 10_000
 SECONDS_PER_HOUR = 3_600
 SECONDS_PER_DAY = 86_400
-
-
-def divide_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded to the nearest integer, halves upwards.
-
-    >>> divide_half_up(5, 2), divide_half_up(7, 3), divide_half_up(-5, 2)
-    (3, 2, -2)
-    """
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def ratio_bp(part: int, whole: int) -> int:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from services.kit.errors import FailedPrecondition, RuleViolation, Validator
+from services.kit.rounding import divide_half_up
 from services.pipeline.domain.leads import clean_text
 from services.pipeline.domain.opportunities import (
     MAX_QUANTITY,
@@ -87,8 +88,8 @@ def require_transition(quote_id: str, current: QuoteStatus, target: QuoteStatus)
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half up, for non-negative integers."""
-    return (2 * numerator + denominator) // (2 * denominator)
+    """numerator / denominator rounded half up (the kit's one rounding rule)."""
+    return divide_half_up(numerator, denominator)
 
 
 @dataclass(frozen=True)
