@@ -46,6 +46,7 @@ class ServiceSpec:
 SERVICES: dict[str, ServiceSpec] = {
     spec.name: spec
     for spec in (
+        ServiceSpec("planning", 50051, 9101, 9111),
         ServiceSpec("pipeline", 50052, 9102, 9112),
         ServiceSpec("customers", 50053, 9103, 9113),
     )

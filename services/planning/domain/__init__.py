@@ -1,0 +1,1 @@
+"""Planning rules as plain Python, one module per area."""
