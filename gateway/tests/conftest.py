@@ -32,6 +32,7 @@ from salesops.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from gateway.tokens import issue_token
+from services.kit.config import SERVICES
 
 Failure = Callable[[grpc.ServicerContext], None]
 
@@ -297,11 +298,29 @@ def customers_upstream() -> Iterator[Upstream]:
 
 
 @pytest.fixture
-def gateway_env(pipeline_upstream: Upstream, customers_upstream: Upstream) -> dict[str, str]:
-    """Environment for a development gateway in front of the two fakes."""
+def other_upstreams() -> Iterator[dict[str, Upstream]]:
+    """Health-only servers for every other service, so readiness sees all of them."""
+    upstreams = {
+        name: _start(lambda server, recorder: None)
+        for name in SERVICES
+        if name not in ("pipeline", "customers")
+    }
+    yield upstreams
+    for upstream in upstreams.values():
+        upstream.stop()
+
+
+@pytest.fixture
+def gateway_env(
+    pipeline_upstream: Upstream,
+    customers_upstream: Upstream,
+    other_upstreams: dict[str, Upstream],
+) -> dict[str, str]:
+    """Environment for a development gateway in front of the fakes."""
     return {
         "SALESOPS_PIPELINE_TARGET": pipeline_upstream.target,
         "SALESOPS_CUSTOMERS_TARGET": customers_upstream.target,
+        **{f"SALESOPS_{name.upper()}_TARGET": u.target for name, u in other_upstreams.items()},
         "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "2",
     }
 

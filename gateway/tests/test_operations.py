@@ -17,6 +17,7 @@ from grpc_health.v1 import health_pb2
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from services.kit.config import SERVICES
 
 from .conftest import Upstream, wait_until
 
@@ -37,7 +38,7 @@ def test_readyz_is_200_when_every_upstream_serves(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ready",
-        "upstreams": {"pipeline": "SERVING", "customers": "SERVING"},
+        "upstreams": {name: "SERVING" for name in SERVICES},
     }
     metrics = client.get("/metrics").text
     assert 'salesops_gateway_upstream_up{upstream="customers"} 1.0' in metrics
@@ -53,7 +54,10 @@ def test_readyz_is_503_naming_the_upstream_that_is_down(
     assert response.status_code == 503
     assert response.json() == {
         "status": "not ready",
-        "upstreams": {"pipeline": "SERVING", "customers": "UNAVAILABLE"},
+        "upstreams": {
+            **{name: "SERVING" for name in SERVICES},
+            "customers": "UNAVAILABLE",
+        },
     }
     assert 'salesops_gateway_upstream_up{upstream="customers"} 0.0' in client.get("/metrics").text
 

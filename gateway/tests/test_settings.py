@@ -21,6 +21,7 @@ def test_defaults_are_a_development_gateway() -> None:
     assert settings.jwt_leeway_seconds == 30
     assert settings.upstream_timeout_seconds == 5.0
     assert settings.upstream_targets == {
+        "planning": "127.0.0.1:50051",
         "pipeline": "127.0.0.1:50052",
         "customers": "127.0.0.1:50053",
     }
