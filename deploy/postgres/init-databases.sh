@@ -9,7 +9,7 @@
 # environment).
 set -euo pipefail
 
-SERVICES=(pipeline customers)
+SERVICES=(planning pipeline customers)
 
 for service in "${SERVICES[@]}"; do
   password_variable="SALESOPS_${service^^}_DB_PASSWORD"
