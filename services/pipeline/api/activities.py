@@ -26,12 +26,12 @@ from services.kit.identity import Caller, current_caller
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
+from services.kit.records import where_equal
 from services.pipeline.api.opportunities import (
     ACTIVITY_TYPE_FROM_PROTO,
     ACTIVITY_TYPE_TO_PROTO,
     load_opportunity,
     rep_view,
-    where_equal,
 )
 from services.pipeline.domain import activities as domain
 from services.pipeline.domain import opportunities as deal_rules

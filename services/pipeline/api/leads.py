@@ -38,6 +38,7 @@ from services.kit.identity import WRITER_ROLES, Caller, current_caller
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
+from services.kit.records import load_visible
 from services.pipeline.domain import leads as domain
 from services.pipeline.domain.lead_routing import RoutingStrategy
 from services.pipeline.domain.leads import LeadStatus, NewLead
@@ -120,12 +121,15 @@ def _load_for_caller(
     session: Session, caller: Caller, lead_id: str, *, for_update: bool = False
 ) -> LeadRecord:
     """The lead if it exists for this caller; NotFound otherwise (outside scope included)."""
-    if not lead_id.strip():
-        raise InvalidArgument.of("lead_id", "is required")
-    lead = session.get(LeadRecord, lead_id, with_for_update=for_update)
-    if lead is None or not caller.can_read(lead.region, lead.owner_id):
-        raise NotFound("lead", lead_id)
-    return lead
+    return load_visible(
+        session,
+        LeadRecord,
+        lead_id,
+        kind="lead",
+        field_name="lead_id",
+        visible=lambda lead: caller.can_read(lead.region, lead.owner_id),
+        for_update=for_update,
+    )
 
 
 def _move(caller: Caller, lead: LeadRecord, target: LeadStatus) -> None:

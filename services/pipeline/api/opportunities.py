@@ -11,7 +11,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
 import grpc
 import sqlalchemy as sa
@@ -35,6 +34,7 @@ from services.kit.identity import ALL_REGIONS, Caller, current_caller
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
+from services.kit.records import where_equal
 from services.pipeline.domain import gates
 from services.pipeline.domain import opportunities as domain
 from services.pipeline.domain.leads import clean_text
@@ -154,14 +154,6 @@ def load_opportunity(
     ):
         raise NotFound("opportunity", opportunity_id)
     return opp
-
-
-def where_equal(query: sa.Select[Any], pairs: Iterable[tuple[Any, str]]) -> sa.Select[Any]:
-    """`query` narrowed to rows whose column equals each given non-empty value (list filters)."""
-    for column, value in pairs:
-        if value:
-            query = query.where(column == value)
-    return query
 
 
 def rep_view(session: Session, rep_id: str) -> domain.RepView | None:

@@ -35,6 +35,7 @@ from services.kit.identity import Caller, current_caller
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
+from services.kit.records import where_equal
 from services.pipeline.api.opportunities import (
     load_opportunity,
     money,
@@ -44,7 +45,6 @@ from services.pipeline.api.opportunities import (
     require_deal_writer,
     team_of,
     today,
-    where_equal,
 )
 from services.pipeline.domain import contracts as contract_rules
 from services.pipeline.domain import opportunities as deal_rules

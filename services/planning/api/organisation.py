@@ -27,6 +27,7 @@ from services.kit.normalize import clean_text
 from services.kit.outbox import record_event
 from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import timestamp
+from services.kit.records import load_visible
 from services.planning.domain import organisation as domain
 from services.planning.models.organisation import (
     OrgUnitRecord,
@@ -103,13 +104,14 @@ def load_unit(
 ) -> OrgUnitRecord:
     """The unit if the caller sees its region; NotFound otherwise."""
     caller.require_reader()
-    unit_id = unit_id.strip()
-    if not unit_id:
-        raise InvalidArgument.of(field_name, "is required")
-    unit = session.get(OrgUnitRecord, unit_id)
-    if unit is None or not caller.has_region(unit.region):
-        raise NotFound("org unit", unit_id)
-    return unit
+    return load_visible(
+        session,
+        OrgUnitRecord,
+        unit_id,
+        kind="org unit",
+        field_name=field_name,
+        visible=lambda unit: caller.has_region(unit.region),
+    )
 
 
 def load_person(
@@ -117,26 +119,31 @@ def load_person(
 ) -> PersonRecord:
     """The person if the caller sees them (a rep: only themselves); NotFound otherwise."""
     caller.require_reader()
-    rep_id = rep_id.strip()
-    if not rep_id:
-        raise InvalidArgument.of("rep_id", "is required")
-    person = session.get(PersonRecord, rep_id, with_for_update=for_update)
-    if person is None or not caller.can_read(person.region, person.rep_id):
-        raise NotFound("rep", rep_id)
-    return person
+    return load_visible(
+        session,
+        PersonRecord,
+        rep_id,
+        kind="rep",
+        field_name="rep_id",
+        visible=lambda person: caller.can_read(person.region, person.rep_id),
+        for_update=for_update,
+    )
 
 
 def load_territory(
     session: Session, caller: Caller, territory_id: str, *, for_update: bool = False
 ) -> TerritoryRecord:
+    """The territory if the caller sees its region; NotFound otherwise."""
     caller.require_reader()
-    territory_id = territory_id.strip()
-    if not territory_id:
-        raise InvalidArgument.of("territory_id", "is required")
-    territory = session.get(TerritoryRecord, territory_id, with_for_update=for_update)
-    if territory is None or not caller.has_region(territory.region):
-        raise NotFound("territory", territory_id)
-    return territory
+    return load_visible(
+        session,
+        TerritoryRecord,
+        territory_id,
+        kind="territory",
+        field_name="territory_id",
+        visible=lambda territory: caller.has_region(territory.region),
+        for_update=for_update,
+    )
 
 
 def _parent_of(session: Session) -> Callable[[str], str | None]:
