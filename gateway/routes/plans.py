@@ -30,6 +30,7 @@ from gateway.routes.conventions import (
     page_request,
 )
 from gateway.routes.leads import EmptyBody
+from gateway.routes.reviews import ImprovementAction
 from gateway.upstreams import OpenUpstreams, Upstreams
 from services.kit.identity import Caller
 
@@ -158,10 +159,26 @@ async def list_plans(
     )
 
 
+class PlanDetail(Plan):
+    """A plan version with the improvement actions it carries from earlier periods' reviews."""
+
+    carried_actions: list[ImprovementAction] = Field(
+        default=[],
+        description="Open actions of the unit's reviews of earlier periods, soonest due first.",
+    )
+
+
 @plans_router.get("/{plan_id}", summary="Read a plan")
-async def get_plan(plan_id: PlanId, caller: ReadingCaller, upstreams: OpenUpstreams) -> Plan:
-    """One plan version; outside the caller's regions it is 404."""
-    return await _plan_action(upstreams, caller, "GetPlan", pb.GetPlanRequest(plan_id=plan_id))
+async def get_plan(plan_id: PlanId, caller: ReadingCaller, upstreams: OpenUpstreams) -> PlanDetail:
+    """One plan version and what it carries over; outside the caller's regions it is 404."""
+    response = await upstreams.call(
+        "planning", "GetPlan", pb.GetPlanRequest(plan_id=plan_id), caller
+    )
+    plan = Plan.from_proto(response.plan)
+    return PlanDetail(
+        **plan.model_dump(),
+        carried_actions=[ImprovementAction.from_proto(a) for a in response.carried_actions],
+    )
 
 
 @plans_router.post("/{plan_id}:submit", summary="Submit a plan for approval")

@@ -8,6 +8,12 @@ down the org tree to child units and their reps, exactly in minor units
 by weights (explicit, last period's actuals or market potential), with an
 optional over-allocation (11000 bp = 110%) at the first level. It emits
 `planning.target.allocated` per unit and rep.
+
+`GET /v1/targets/{target_id}/roll-up` adds the allocation back up: per parent
+unit, its amount against its children's sum, so hand edits that no longer
+add up show. `:adjust-allocation` edits one unit's or rep's share by hand
+(a manager, director or admin of the region, with a reason; not on a closed
+plan) and emits `planning.target.allocated` for it.
 """
 
 from __future__ import annotations
@@ -165,6 +171,78 @@ async def allocate_target(
     )
     reply = await upstreams.call("planning", "AllocateTarget", request, caller)
     return AllocationResult.from_proto(reply)
+
+
+class RollUpLine(ProtoModel):
+    """One parent unit: its amount against the sum of its allocated children."""
+
+    unit_id: str
+    amount: int = Field(description="Minor units for revenue targets, else a count.")
+    children_sum: int
+    expected_children_sum: int = Field(description="The amount, over-allocated at level one.")
+    difference: int = Field(description="children_sum - expected_children_sum.")
+    adds_up: bool
+
+
+class TargetRollUp(ProtoModel):
+    """The target and every parent unit's line, in unit id order."""
+
+    target: Target | None
+    lines: list[RollUpLine]
+    adds_up: bool
+
+
+class AdjustAllocationRequest(BaseModel):
+    """Whose share (exactly one of unit_id and rep_id), the new value, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: str = ""
+    rep_id: str = ""
+    amount: MoneyInput | None = Field(default=None, description="For revenue targets.")
+    quantity: int = Field(default=0, description="For every other metric.")
+    reason: str = Field(examples=["Key account moved to team B"])
+
+
+class AdjustedAllocation(ProtoModel):
+    """The share after the edit, its value before, and the roll-up after."""
+
+    allocation: TargetAllocation | None
+    previous_value: int
+    lines: list[RollUpLine]
+    adds_up: bool
+
+
+@targets_router.get("/{target_id}/roll-up", summary="Roll a target's allocation back up")
+async def get_target_roll_up(
+    target_id: TargetId, caller: ReadingCaller, upstreams: OpenUpstreams
+) -> TargetRollUp:
+    """Per parent unit: amount, children's sum, what they should sum to, and whether they do."""
+    request = pb.GetTargetRollUpRequest(target_id=target_id)
+    reply = await upstreams.call("planning", "GetTargetRollUp", request, caller)
+    return TargetRollUp.from_proto(reply)
+
+
+@targets_router.post(
+    "/{target_id}:adjust-allocation", summary="Change one unit's or rep's share by hand"
+)
+async def adjust_allocation(
+    target_id: TargetId,
+    body: AdjustAllocationRequest,
+    caller: WritingCaller,
+    upstreams: OpenUpstreams,
+) -> AdjustedAllocation:
+    """Managers, directors and admins of the plan's region, with a reason."""
+    request = pb.AdjustAllocationRequest(
+        target_id=target_id,
+        unit_id=body.unit_id,
+        rep_id=body.rep_id,
+        amount=body.amount.to_proto() if body.amount else None,
+        quantity=body.quantity,
+        reason=body.reason,
+    )
+    reply = await upstreams.call("planning", "AdjustAllocation", request, caller)
+    return AdjustedAllocation.from_proto(reply)
 
 
 router = APIRouter(responses=PROBLEM_RESPONSES)

@@ -622,6 +622,44 @@ def competitor_names(session: Session, opportunity_id: str) -> list[str]:
     )
 
 
+def snapshot(opp: OpportunityRecord) -> dict[str, object]:
+    """The figures other services copy, to tell what an update changed."""
+    return {
+        "name": opp.name,
+        "amount": (opp.currency, opp.amount_minor),
+        "expected_close_date": opp.expected_close_date,
+    }
+
+
+def updated_fields(before: dict[str, object], opp: OpportunityRecord) -> list[str]:
+    after = snapshot(opp)
+    return [field for field, value in before.items() if after[field] != value]
+
+
+def record_updated(
+    session: Session, caller: Caller, opp: OpportunityRecord, changed: Sequence[str]
+) -> None:
+    """`pipeline.opportunity.updated` with the opportunity's current figures, if anything moved."""
+    if not changed:
+        return
+    record_event(
+        session,
+        "pipeline.opportunity.updated",
+        events.OpportunityUpdated(
+            opportunity_id=opp.opportunity_id,
+            region=opp.region,
+            owner_id=opp.owner_id,
+            team_id=opp.team_id,
+            name=opp.name,
+            amount=money(opp.currency, opp.amount_minor),
+            expected_close_date=iso(opp.expected_close_date) if opp.expected_close_date else "",
+            changed=list(changed),
+        ),
+        region=opp.region,
+        caller=caller,
+    )
+
+
 class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
     """Pipelines, stage gates and opportunities."""
 
@@ -962,6 +1000,8 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
                     name=opp.name,
                     amount=money(opp.currency, opp.amount_minor),
                     expected_close_date=iso(opp.expected_close_date),
+                    probability_bp=first.probability_bp,
+                    forecast_category=first.forecast_category,
                 ),
                 region=region,
                 caller=caller,
@@ -1044,6 +1084,7 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
             )
             require_deal_writer(session, caller, opp)
             domain.require_open(opp.opportunity_id, OpportunityStatus(opp.status))
+            before = snapshot(opp)
             check = Validator()
             if "name" in paths:
                 name = clean_text(given.name)
@@ -1087,6 +1128,7 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
                 replace_competitors(session, opp.opportunity_id, competitors)
             touch(opp, caller, now)
             session.flush()
+            record_updated(session, caller, opp, updated_fields(before, opp))
             return pb.UpdateOpportunityResponse(opportunity=opportunity_to_proto(session, opp))
 
     def AdvanceOpportunity(
@@ -1270,6 +1312,7 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
             opp.team_id = new_owner.team_id
             touch(opp, caller, now)
             session.flush()
+            record_updated(session, caller, opp, ["owner"])
             return pb.ReassignOpportunityResponse(opportunity=opportunity_to_proto(session, opp))
 
     def ListOpportunityStageHistory(

@@ -489,7 +489,7 @@ def test_list_filters_and_pages(sales: Sales) -> None:
     assert list(won.opportunities) == []
 
 
-def test_update_changes_only_the_masked_fields(sales: Sales) -> None:
+def test_update_changes_only_the_masked_fields(sales: Sales, db: Database) -> None:
     deal = create_deal(sales)
     updated = sales.deals.UpdateOpportunity(
         pb.UpdateOpportunityRequest(
@@ -507,6 +507,11 @@ def test_update_changes_only_the_masked_fields(sales: Sales) -> None:
     assert updated.next_step == "call the CFO"
     assert updated.amount == eur(500_00)
     assert updated.version == deal.version + 1
+    # Planning's copy hears of the new value (the next step is the pipeline's own).
+    [edit] = envelopes(db, "pipeline.opportunity.updated")
+    assert edit["payload"]["changed"] == ["amount"]
+    assert edit["payload"]["amount"] == {"currency": "EUR", "amount_minor": "50000"}
+    assert edit["payload"]["owner_id"] == deal.owner_id
     bad = failure(
         lambda: sales.deals.UpdateOpportunity(
             pb.UpdateOpportunityRequest(
@@ -624,6 +629,12 @@ def test_reassignment_rules(sales: Sales, db: Database) -> None:
     assert [(m.rep_id, m.share_bp) for m in moved.team_members] == [("rep-2", 10000)]
     across = reassign("rep-3", DIRECTOR)
     assert (across.owner_id, across.team_id) == ("rep-3", "team-2")
+    told = envelopes(db, "pipeline.opportunity.updated")
+    assert [(e["payload"]["owner_id"], e["payload"]["team_id"]) for e in told] == [
+        ("rep-2", "team-1"),
+        ("rep-3", "team-2"),
+    ]
+    assert {tuple(e["payload"]["changed"]) for e in told} == {("owner",)}
     # rep-1 no longer sees it
     lost_sight = failure(
         lambda: sales.deals.GetOpportunity(

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from services.kit.config import Settings
 from services.kit.db import Database, utcnow
-from services.kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from services.kit.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from services.kit.events import build_envelope
 from services.kit.fiscal import FiscalCalendar
 from services.kit.identity import Caller, current_caller
@@ -33,11 +39,14 @@ from services.kit.pagination import Cursor, keyset_page
 from services.kit.protos import audit_info, timestamp
 from services.kit.rounding import BASIS_POINTS
 from services.kit.schema import outbox
+from services.planning.api.reviews import action_to_proto
 from services.planning.domain import allocation
 from services.planning.domain import plans as domain
 from services.planning.domain.allocation import Method
 from services.planning.domain.plans import Metric, PlanStatus
+from services.planning.models.attainment import AllocationAdjustmentRecord
 from services.planning.models.plans import AllocationRecord, PlanRecord, TargetRecord
+from services.planning.models.reviews import actions_carried_into
 
 STATUS_TO_PROTO = {
     PlanStatus.DRAFT: pb.PLAN_STATUS_DRAFT,
@@ -364,7 +373,177 @@ class TargetMixin:
             )
 
 
-class PlanServicer(TargetMixin, plans_pb2_grpc.PlanServiceServicer):
+# Roles that may edit a share of a target by hand (in their own regions).
+ADJUSTER_ROLES = frozenset({"manager", "director", "admin"})
+
+
+def _target_for(
+    session: Session, caller: Caller, target_id: str, *, lock: bool = False
+) -> tuple[TargetRecord, PlanRecord]:
+    """The target and its plan, if the plan exists for this caller (NotFound otherwise)."""
+    if not target_id.strip():
+        raise InvalidArgument.of("target_id", "is required")
+    target = session.get(TargetRecord, target_id.strip())
+    if target is None:
+        raise NotFound("target", target_id)
+    try:
+        plan = load_plan(session, caller, target.plan_id, lock=lock)
+    except NotFound:
+        raise NotFound("target", target_id) from None
+    return target, plan
+
+
+def _roll_up(session: Session, target: TargetRecord, plan: PlanRecord) -> list[pb.TargetRollUpLine]:
+    rows = list(
+        session.scalars(
+            sa.select(AllocationRecord).where(AllocationRecord.target_id == target.target_id)
+        )
+    )
+    over_bp = rows[0].over_allocation_bp if rows else BASIS_POINTS
+    shares = [
+        (
+            REP + row.rep_id if row.rep_id else UNIT + row.unit_id,
+            UNIT + row.parent_unit_id,
+            row.value,
+        )
+        for row in rows
+    ]
+    lines = allocation.target_roll_up(UNIT + plan.org_unit_id, target.value, shares, over_bp)
+    return [
+        pb.TargetRollUpLine(
+            unit_id=line.node[len(UNIT) :],
+            amount=line.amount,
+            children_sum=line.children_sum,
+            expected_children_sum=line.expected_children_sum,
+            difference=line.difference,
+            adds_up=line.adds_up,
+        )
+        for line in lines
+    ]
+
+
+class AllocationEditMixin:
+    """Bottom-up roll-up of a target's allocation, and editing one share by hand.
+
+    Who may edit: a manager, director or admin writing in the plan's region,
+    with a reason. When: as for `AllocateTarget`, on any plan but a closed
+    one. The plan rules lock a plan's *content* (strategy, owner, targets)
+    once submitted; the allocation is how a locked target is distributed,
+    which `AllocateTarget` already changes on approved and active plans, so a
+    hand edit follows the same rule rather than requiring an amendment.
+    """
+
+    db: Database
+
+    def GetTargetRollUp(
+        self, request: pb.GetTargetRollUpRequest, context: grpc.ServicerContext
+    ) -> pb.GetTargetRollUpResponse:
+        caller = current_caller()
+        caller.require_reader()
+        with self.db.transaction() as session:
+            target, plan = _target_for(session, caller, request.target_id)
+            lines = _roll_up(session, target, plan)
+            return pb.GetTargetRollUpResponse(
+                target=target_to_proto(target),
+                lines=lines,
+                adds_up=all(line.adds_up for line in lines),
+            )
+
+    def AdjustAllocation(
+        self, request: pb.AdjustAllocationRequest, context: grpc.ServicerContext
+    ) -> pb.AdjustAllocationResponse:
+        caller = current_caller()
+        unit_id, rep_id = request.unit_id.strip(), request.rep_id.strip()
+        with self.db.transaction() as session:
+            target, plan = _target_for(session, caller, request.target_id, lock=True)
+            value = allocation.validate_adjustment(
+                allocation.AdjustmentInput(
+                    unit_id=unit_id,
+                    rep_id=rep_id,
+                    reason=request.reason,
+                    has_amount=request.HasField("amount"),
+                    amount_currency=request.amount.currency,
+                    amount_minor=request.amount.amount_minor,
+                    quantity=request.quantity,
+                ),
+                money=target.metric == Metric.REVENUE.value,
+                currency=target.currency,
+            )
+            caller.require_writer(plan.region)
+            if not caller.roles & ADJUSTER_ROLES:
+                raise PermissionDenied(
+                    "only a manager or director of the region (or an admin) adjusts an allocation"
+                )
+            if PlanStatus(plan.status) == PlanStatus.CLOSED:
+                raise FailedPrecondition.of(
+                    "STATE", f"plans/{plan.plan_id}", "a closed plan's allocations cannot change"
+                )
+            record = session.scalars(
+                sa.select(AllocationRecord)
+                .where(
+                    AllocationRecord.target_id == target.target_id,
+                    AllocationRecord.unit_id == unit_id,
+                    AllocationRecord.rep_id == rep_id,
+                )
+                .with_for_update()
+            ).first()
+            if record is None:
+                raise NotFound("allocation", f"{target.target_id}/{rep_id or unit_id}")
+            previous = record.value
+            now = utcnow()
+            record.value = value
+            record.method = "manual"
+            record.created_at = now
+            record.created_by = caller.subject
+            session.add(
+                AllocationAdjustmentRecord(
+                    adjustment_id=str(uuid.uuid4()),
+                    allocation_id=record.allocation_id,
+                    target_id=target.target_id,
+                    region=plan.region,
+                    unit_id=unit_id,
+                    rep_id=rep_id,
+                    previous_value=previous,
+                    value=value,
+                    reason=request.reason.strip(),
+                    adjusted_at=now,
+                    adjusted_by=caller.subject,
+                )
+            )
+            fields = _value_fields(target, value)
+            record_event(
+                session,
+                "planning.target.allocated",
+                events.TargetAllocated(
+                    target_id=target.target_id,
+                    plan_id=plan.plan_id,
+                    period_code=plan.period_code,
+                    metric=target.metric,
+                    unit_id=unit_id,
+                    rep_id=rep_id,
+                    product_line=target.product_line,
+                    region=plan.region,
+                    **fields,  # type: ignore[arg-type]
+                ),
+                region=plan.region,
+                caller=caller,
+            )
+            session.flush()
+            lines = _roll_up(session, target, plan)
+            return pb.AdjustAllocationResponse(
+                allocation=pb.TargetAllocation(
+                    unit_id=unit_id,
+                    rep_id=rep_id,
+                    parent_unit_id=record.parent_unit_id,
+                    **fields,  # type: ignore[arg-type]
+                ),
+                previous_value=previous,
+                lines=lines,
+                adds_up=all(line.adds_up for line in lines),
+            )
+
+
+class PlanServicer(TargetMixin, AllocationEditMixin, plans_pb2_grpc.PlanServiceServicer):
     def __init__(self, db: Database, calendar: FiscalCalendar | None = None) -> None:
         self.db = db
         self.calendar = calendar or FiscalCalendar(Settings.from_env().fiscal_year_start_month)
@@ -423,7 +602,14 @@ class PlanServicer(TargetMixin, plans_pb2_grpc.PlanServiceServicer):
         caller = current_caller()
         caller.require_reader()
         with self.db.transaction() as session:
-            return pb.GetPlanResponse(plan=self._reply(load_plan(session, caller, request.plan_id)))
+            plan = load_plan(session, caller, request.plan_id)
+            period = self.calendar.period(plan.period_code)
+            carried = actions_carried_into(session, plan.org_unit_id, period.starts_at)
+            today = utcnow().date()
+            return pb.GetPlanResponse(
+                plan=self._reply(plan),
+                carried_actions=[action_to_proto(action, today) for action in carried],
+            )
 
     def ListPlans(
         self, request: pb.ListPlansRequest, context: grpc.ServicerContext

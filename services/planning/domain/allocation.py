@@ -264,3 +264,72 @@ def check_sibling_weights(
                         "is missing: siblings have weights, so every sibling needs one",
                     )
     v.raise_if_any()
+
+
+def target_roll_up(
+    root: str,
+    amount: int,
+    shares: Sequence[tuple[str, str, int]],
+    over_allocation_bp: int = BASIS_POINTS,
+) -> list[RollUpLine]:
+    """The roll-up of one target's allocation: `shares` is (node, parent, amount) per share.
+
+    `root` is the plan's unit with the target's own amount; the
+    over-allocation applies to the root's children only, as `allocate_tree`
+    gave it. Node keys must not clash between units and reps (prefix them).
+    """
+    amounts: dict[str, int] = {root: amount}
+    children: dict[str, list[str]] = {}
+    for node, parent, value in shares:
+        amounts[node] = value
+        children.setdefault(parent, []).append(node)
+    return roll_up(amounts, children, {root: over_allocation_bp})
+
+
+MAX_ADJUSTMENT_REASON_LENGTH = 2_000
+
+
+@dataclass(frozen=True)
+class AdjustmentInput:
+    """A hand-made change to one unit's or rep's share of a target."""
+
+    unit_id: str
+    rep_id: str
+    reason: str
+    has_amount: bool
+    amount_currency: str
+    amount_minor: int
+    quantity: int
+
+
+def validate_adjustment(adjustment: AdjustmentInput, *, money: bool, currency: str) -> int:
+    """The new share (minor units for a money target, else a count); every bad field named.
+
+    Exactly one of unit_id and rep_id; a reason; an amount in the target's
+    currency for revenue, a quantity otherwise, never negative (zero is a
+    valid share).
+    """
+    v = Validator()
+    if not adjustment.unit_id and not adjustment.rep_id:
+        v.add("unit_id", "one of unit_id and rep_id is required: whose share changes")
+    if adjustment.unit_id and adjustment.rep_id:
+        v.add("rep_id", "give unit_id or rep_id, not both")
+    v.require("reason", adjustment.reason, MAX_ADJUSTMENT_REASON_LENGTH)
+    value = adjustment.quantity
+    if money:
+        if not adjustment.has_amount:
+            v.add("amount", "is required for a revenue target")
+        else:
+            v.check(
+                adjustment.amount_currency == currency,
+                "amount.currency",
+                f"must be the target's currency {currency}",
+            )
+            v.check(adjustment.amount_minor >= 0, "amount.amount_minor", "must not be negative")
+        v.check(adjustment.quantity == 0, "quantity", "is not used for a revenue target")
+        value = adjustment.amount_minor
+    else:
+        v.check(not adjustment.has_amount, "amount", "is only for revenue targets; give quantity")
+        v.check(adjustment.quantity >= 0, "quantity", "must not be negative")
+    v.raise_if_any()
+    return value

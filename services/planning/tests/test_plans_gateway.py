@@ -121,6 +121,8 @@ def test_plan_lifecycle_and_allocation_over_http(
     amended = client.post(f"/v1/plans/{plan_id}:amend", json={"strategy": "More"}, headers=director)
     assert amended.status_code == 201, amended.text
     assert amended.json()["plan_version"] == 2
-    assert client.get(f"/v1/plans/{plan_id}", headers=director).json()["status"] == "approved"
+    read = client.get(f"/v1/plans/{plan_id}", headers=director).json()
+    assert read["status"] == "approved"
+    assert read["carried_actions"] == []  # no earlier review of the unit
     plans = client.get("/v1/plans?period=FY2027", headers=director).json()["plans"]
     assert len(plans) == 2

@@ -35,6 +35,8 @@ class OpportunityCreated(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     AMOUNT_FIELD_NUMBER: _builtins.int
     EXPECTED_CLOSE_DATE_FIELD_NUMBER: _builtins.int
+    PROBABILITY_BP_FIELD_NUMBER: _builtins.int
+    FORECAST_CATEGORY_FIELD_NUMBER: _builtins.int
     opportunity_id: _builtins.str
     region: _builtins.str
     customer_id: _builtins.str
@@ -45,6 +47,11 @@ class OpportunityCreated(_message.Message):
     name: _builtins.str
     expected_close_date: _builtins.str
     """ISO 8601 date; may be empty."""
+    probability_bp: _builtins.int
+    """The first stage's probability and forecast category ("pipeline",
+    "best_case", "commit", "closed" or "omitted").
+    """
+    forecast_category: _builtins.str
     @_builtins.property
     def amount(self) -> _common_pb2.Money: ...
     def __init__(
@@ -60,14 +67,66 @@ class OpportunityCreated(_message.Message):
         name: _builtins.str = ...,
         amount: _common_pb2.Money | None = ...,
         expected_close_date: _builtins.str = ...,
+        probability_bp: _builtins.int = ...,
+        forecast_category: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "customer_id", b"customer_id", "expected_close_date", b"expected_close_date", "name", b"name", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "pipeline_id", b"pipeline_id", "region", b"region", "stage_id", b"stage_id", "team_id", b"team_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "customer_id", b"customer_id", "expected_close_date", b"expected_close_date", "forecast_category", b"forecast_category", "name", b"name", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "pipeline_id", b"pipeline_id", "probability_bp", b"probability_bp", "region", b"region", "stage_id", b"stage_id", "team_id", b"team_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___OpportunityCreated: _TypeAlias = OpportunityCreated  # noqa: Y015
+
+@_typing.final
+class OpportunityUpdated(_message.Message):
+    """Payload of "pipeline.opportunity.updated": an open opportunity's name,
+    value, expected close date or owner changed (an edit or a reassignment).
+    It carries the opportunity's current figures, not only what changed.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OPPORTUNITY_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    EXPECTED_CLOSE_DATE_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELD_NUMBER: _builtins.int
+    opportunity_id: _builtins.str
+    region: _builtins.str
+    owner_id: _builtins.str
+    team_id: _builtins.str
+    name: _builtins.str
+    expected_close_date: _builtins.str
+    """ISO 8601 date; empty when none is set."""
+    @_builtins.property
+    def amount(self) -> _common_pb2.Money: ...
+    @_builtins.property
+    def changed(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The fields that changed: "name", "amount", "expected_close_date", "owner"."""
+
+    def __init__(
+        self,
+        *,
+        opportunity_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        team_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        amount: _common_pb2.Money | None = ...,
+        expected_close_date: _builtins.str = ...,
+        changed: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "changed", b"changed", "expected_close_date", b"expected_close_date", "name", b"name", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "region", b"region", "team_id", b"team_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpportunityUpdated: _TypeAlias = OpportunityUpdated  # noqa: Y015
 
 @_typing.final
 class OpportunityStageChanged(_message.Message):

@@ -9,6 +9,7 @@ from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from salesops.common.v1 import common_pb2 as _common_pb2
+from salesops.planning.v1 import reviews_pb2 as _reviews_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -237,16 +238,25 @@ class GetPlanResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PLAN_FIELD_NUMBER: _builtins.int
+    CARRIED_ACTIONS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def plan(self) -> Global___Plan: ...
+    @_builtins.property
+    def carried_actions(self) -> _containers.RepeatedCompositeFieldContainer[_reviews_pb2.ImprovementAction]:
+        """Improvement actions of the unit's reviews of earlier periods that are not
+        done or dropped yet: what this plan carries over. The same actions as on
+        the reviews, soonest due first.
+        """
+
     def __init__(
         self,
         *,
         plan: Global___Plan | None = ...,
+        carried_actions: _abc.Iterable[_reviews_pb2.ImprovementAction] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["carried_actions", b"carried_actions", "plan", b"plan"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -818,3 +828,164 @@ class AllocateTargetResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AllocateTargetResponse: _TypeAlias = AllocateTargetResponse  # noqa: Y015
+
+@_typing.final
+class TargetRollUpLine(_message.Message):
+    """One parent unit of an allocation: its amount against its children's sum."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    UNIT_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    CHILDREN_SUM_FIELD_NUMBER: _builtins.int
+    EXPECTED_CHILDREN_SUM_FIELD_NUMBER: _builtins.int
+    DIFFERENCE_FIELD_NUMBER: _builtins.int
+    ADDS_UP_FIELD_NUMBER: _builtins.int
+    unit_id: _builtins.str
+    amount: _builtins.int
+    """The unit's own amount (the target itself for the plan's unit)."""
+    children_sum: _builtins.int
+    """The sum of its allocated children (units and reps)."""
+    expected_children_sum: _builtins.int
+    """What the children should sum to: the amount, over-allocated at the first level."""
+    difference: _builtins.int
+    """children_sum - expected_children_sum."""
+    adds_up: _builtins.bool
+    def __init__(
+        self,
+        *,
+        unit_id: _builtins.str = ...,
+        amount: _builtins.int = ...,
+        children_sum: _builtins.int = ...,
+        expected_children_sum: _builtins.int = ...,
+        difference: _builtins.int = ...,
+        adds_up: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adds_up", b"adds_up", "amount", b"amount", "children_sum", b"children_sum", "difference", b"difference", "expected_children_sum", b"expected_children_sum", "unit_id", b"unit_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TargetRollUpLine: _TypeAlias = TargetRollUpLine  # noqa: Y015
+
+@_typing.final
+class GetTargetRollUpRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TARGET_ID_FIELD_NUMBER: _builtins.int
+    target_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        target_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["target_id", b"target_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTargetRollUpRequest: _TypeAlias = GetTargetRollUpRequest  # noqa: Y015
+
+@_typing.final
+class GetTargetRollUpResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TARGET_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    ADDS_UP_FIELD_NUMBER: _builtins.int
+    adds_up: _builtins.bool
+    """True when every line adds up."""
+    @_builtins.property
+    def target(self) -> Global___Target: ...
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___TargetRollUpLine]:
+        """Parent units in unit id order; amounts in the target's minor units or counts."""
+
+    def __init__(
+        self,
+        *,
+        target: Global___Target | None = ...,
+        lines: _abc.Iterable[Global___TargetRollUpLine] | None = ...,
+        adds_up: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["target", b"target"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adds_up", b"adds_up", "lines", b"lines", "target", b"target"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTargetRollUpResponse: _TypeAlias = GetTargetRollUpResponse  # noqa: Y015
+
+@_typing.final
+class AdjustAllocationRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TARGET_ID_FIELD_NUMBER: _builtins.int
+    UNIT_ID_FIELD_NUMBER: _builtins.int
+    REP_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    target_id: _builtins.str
+    unit_id: _builtins.str
+    """Exactly one of unit_id and rep_id: whose share changes."""
+    rep_id: _builtins.str
+    quantity: _builtins.int
+    reason: _builtins.str
+    """Why the share changes (required)."""
+    @_builtins.property
+    def amount(self) -> _common_pb2.Money:
+        """The new share: amount for revenue targets (the plan's currency), quantity otherwise."""
+
+    def __init__(
+        self,
+        *,
+        target_id: _builtins.str = ...,
+        unit_id: _builtins.str = ...,
+        rep_id: _builtins.str = ...,
+        amount: _common_pb2.Money | None = ...,
+        quantity: _builtins.int = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "quantity", b"quantity", "reason", b"reason", "rep_id", b"rep_id", "target_id", b"target_id", "unit_id", b"unit_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AdjustAllocationRequest: _TypeAlias = AdjustAllocationRequest  # noqa: Y015
+
+@_typing.final
+class AdjustAllocationResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ALLOCATION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_VALUE_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    ADDS_UP_FIELD_NUMBER: _builtins.int
+    previous_value: _builtins.int
+    """The value before the change."""
+    adds_up: _builtins.bool
+    @_builtins.property
+    def allocation(self) -> Global___TargetAllocation: ...
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___TargetRollUpLine]:
+        """The roll-up after the change."""
+
+    def __init__(
+        self,
+        *,
+        allocation: Global___TargetAllocation | None = ...,
+        previous_value: _builtins.int = ...,
+        lines: _abc.Iterable[Global___TargetRollUpLine] | None = ...,
+        adds_up: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["allocation", b"allocation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adds_up", b"adds_up", "allocation", b"allocation", "lines", b"lines", "previous_value", b"previous_value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AdjustAllocationResponse: _TypeAlias = AdjustAllocationResponse  # noqa: Y015

@@ -102,6 +102,16 @@ class PlanServiceStub:
                 request_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetRequest.SerializeToString,
                 response_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetResponse.FromString,
                 _registered_method=True)
+        self.GetTargetRollUp = channel.unary_unary(
+                '/salesops.planning.v1.PlanService/GetTargetRollUp',
+                request_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpRequest.SerializeToString,
+                response_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpResponse.FromString,
+                _registered_method=True)
+        self.AdjustAllocation = channel.unary_unary(
+                '/salesops.planning.v1.PlanService/AdjustAllocation',
+                request_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationRequest.SerializeToString,
+                response_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationResponse.FromString,
+                _registered_method=True)
 
 
 class PlanServiceServicer:
@@ -200,6 +210,23 @@ class PlanServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetTargetRollUp(self, request, context):
+        """Per parent unit of a target's allocation: its amount against the sum of
+        its children's, so manual edits that no longer add up show.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdjustAllocation(self, request, context):
+        """Changes one unit's or rep's share of a target by hand (a manager or
+        director of the region, with a reason; not on a closed plan); emits
+        planning.target.allocated for that unit or rep.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PlanServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -262,6 +289,16 @@ def add_PlanServiceServicer_to_server(servicer, server):
                     servicer.AllocateTarget,
                     request_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetRequest.FromString,
                     response_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetResponse.SerializeToString,
+            ),
+            'GetTargetRollUp': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTargetRollUp,
+                    request_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpRequest.FromString,
+                    response_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpResponse.SerializeToString,
+            ),
+            'AdjustAllocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdjustAllocation,
+                    request_deserializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationRequest.FromString,
+                    response_serializer=salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -596,6 +633,60 @@ class PlanService:
             '/salesops.planning.v1.PlanService/AllocateTarget',
             salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetRequest.SerializeToString,
             salesops_dot_planning_dot_v1_dot_plans__pb2.AllocateTargetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTargetRollUp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.planning.v1.PlanService/GetTargetRollUp',
+            salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpRequest.SerializeToString,
+            salesops_dot_planning_dot_v1_dot_plans__pb2.GetTargetRollUpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdjustAllocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/salesops.planning.v1.PlanService/AdjustAllocation',
+            salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationRequest.SerializeToString,
+            salesops_dot_planning_dot_v1_dot_plans__pb2.AdjustAllocationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -67,6 +67,15 @@ class PlanServiceStub:
     """Allocates a target of the plan's unit down the org tree to units and reps,
     exactly (largest remainder); emits planning.target.allocated per unit and rep.
     """
+    GetTargetRollUp: _grpc.UnaryUnaryMultiCallable[_plans_pb2.GetTargetRollUpRequest, _plans_pb2.GetTargetRollUpResponse]
+    """Per parent unit of a target's allocation: its amount against the sum of
+    its children's, so manual edits that no longer add up show.
+    """
+    AdjustAllocation: _grpc.UnaryUnaryMultiCallable[_plans_pb2.AdjustAllocationRequest, _plans_pb2.AdjustAllocationResponse]
+    """Changes one unit's or rep's share of a target by hand (a manager or
+    director of the region, with a reason; not on a closed plan); emits
+    planning.target.allocated for that unit or rep.
+    """
 
 @_typing.type_check_only
 class PlanServiceAsyncStub(PlanServiceStub):
@@ -106,6 +115,15 @@ class PlanServiceAsyncStub(PlanServiceStub):
     AllocateTarget: _aio.UnaryUnaryMultiCallable[_plans_pb2.AllocateTargetRequest, _plans_pb2.AllocateTargetResponse]  # type: ignore[assignment]
     """Allocates a target of the plan's unit down the org tree to units and reps,
     exactly (largest remainder); emits planning.target.allocated per unit and rep.
+    """
+    GetTargetRollUp: _aio.UnaryUnaryMultiCallable[_plans_pb2.GetTargetRollUpRequest, _plans_pb2.GetTargetRollUpResponse]  # type: ignore[assignment]
+    """Per parent unit of a target's allocation: its amount against the sum of
+    its children's, so manual edits that no longer add up show.
+    """
+    AdjustAllocation: _aio.UnaryUnaryMultiCallable[_plans_pb2.AdjustAllocationRequest, _plans_pb2.AdjustAllocationResponse]  # type: ignore[assignment]
+    """Changes one unit's or rep's share of a target by hand (a manager or
+    director of the region, with a reason; not on a closed plan); emits
+    planning.target.allocated for that unit or rep.
     """
 
 class PlanServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -215,6 +233,27 @@ class PlanServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_plans_pb2.AllocateTargetResponse, _abc.Awaitable[_plans_pb2.AllocateTargetResponse]]:
         """Allocates a target of the plan's unit down the org tree to units and reps,
         exactly (largest remainder); emits planning.target.allocated per unit and rep.
+        """
+
+    @_abc_1.abstractmethod
+    def GetTargetRollUp(
+        self,
+        request: _plans_pb2.GetTargetRollUpRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_plans_pb2.GetTargetRollUpResponse, _abc.Awaitable[_plans_pb2.GetTargetRollUpResponse]]:
+        """Per parent unit of a target's allocation: its amount against the sum of
+        its children's, so manual edits that no longer add up show.
+        """
+
+    @_abc_1.abstractmethod
+    def AdjustAllocation(
+        self,
+        request: _plans_pb2.AdjustAllocationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_plans_pb2.AdjustAllocationResponse, _abc.Awaitable[_plans_pb2.AdjustAllocationResponse]]:
+        """Changes one unit's or rep's share of a target by hand (a manager or
+        director of the region, with a reason; not on a closed plan); emits
+        planning.target.allocated for that unit or rep.
         """
 
 def add_PlanServiceServicer_to_server(servicer: PlanServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
