@@ -24,6 +24,7 @@ def test_defaults_are_a_development_gateway() -> None:
         "planning": "127.0.0.1:50051",
         "pipeline": "127.0.0.1:50052",
         "customers": "127.0.0.1:50053",
+        "performance": "127.0.0.1:50054",
     }
     assert settings.may_issue_tokens
 

@@ -49,6 +49,7 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec("planning", 50051, 9101, 9111),
         ServiceSpec("pipeline", 50052, 9102, 9112),
         ServiceSpec("customers", 50053, 9103, 9113),
+        ServiceSpec("performance", 50054, 9104, 9114),
     )
 }
 

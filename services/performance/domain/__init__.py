@@ -1,0 +1,1 @@
+"""Performance rules as plain Python, one module per area."""
