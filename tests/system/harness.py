@@ -768,3 +768,66 @@ def publish_event(platform: Platform, event_type: str, payload: dict[str, Any], 
             retry=True,
         )
     return event_id
+
+
+def sign_contract(
+    rep_http: httpx.Client, customer_id: str, amount_minor: int, close_date: str
+) -> dict[str, Any]:
+    """Open, work and win one deal of `amount_minor` euro cents; the contract it signs."""
+    tag = secrets.token_hex(3)
+    opportunity = expect(
+        rep_http.post(
+            "/v1/opportunities",
+            json={
+                "customer_id": customer_id,
+                "name": f"Deal {tag}",
+                "expected_close_date": close_date,
+                "next_step": "sign",
+                "line_items": [
+                    {
+                        "product_line": "analytics",
+                        "quantity": 1,
+                        "unit_price": {"currency": "EUR", "amount_minor": amount_minor},
+                    }
+                ],
+            },
+        ),
+        201,
+    )
+    opp = opportunity["opportunity_id"]
+    expect(
+        rep_http.post(
+            "/v1/activities",
+            json={
+                "type": "meeting",
+                "subject": "Discovery",
+                "outcome": "fit",
+                "opportunity_id": opp,
+            },
+        ),
+        201,
+    )
+    quote = expect(
+        rep_http.post(
+            "/v1/quotes",
+            json={
+                "opportunity_id": opp,
+                "lines": [
+                    {
+                        "product_line": "analytics",
+                        "quantity": 1,
+                        "unit_price": {"currency": "EUR", "amount_minor": amount_minor},
+                    }
+                ],
+            },
+        ),
+        201,
+    )
+    expect(rep_http.post(f"/v1/quotes/{quote['quote_id']}:submit", json={}), 200)
+    expect(rep_http.post(f"/v1/quotes/{quote['quote_id']}:accept", json={}), 200)
+    won = expect(
+        rep_http.post(f"/v1/opportunities/{opp}:win", json={"quote_id": quote["quote_id"]}), 200
+    )
+    contract: dict[str, Any] = won["contract"]
+    assert contract["value"] == {"currency": "EUR", "amount_minor": amount_minor}, contract
+    return contract

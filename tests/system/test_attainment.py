@@ -48,69 +48,6 @@ def target_of(line: dict[str, Any]) -> int:
     return int(line["target"]["amount_minor"])
 
 
-def sign_contract(
-    rep_http: httpx.Client, customer_id: str, amount_minor: int, close_date: str
-) -> dict[str, Any]:
-    """Open, work and win one deal of `amount_minor` EUR; the contract it signs."""
-    tag = secrets.token_hex(3)
-    opportunity = harness.expect(
-        rep_http.post(
-            "/v1/opportunities",
-            json={
-                "customer_id": customer_id,
-                "name": f"Deal {tag}",
-                "expected_close_date": close_date,
-                "next_step": "sign",
-                "line_items": [
-                    {
-                        "product_line": "analytics",
-                        "quantity": 1,
-                        "unit_price": {"currency": EUR, "amount_minor": amount_minor},
-                    }
-                ],
-            },
-        ),
-        201,
-    )
-    opp = opportunity["opportunity_id"]
-    harness.expect(
-        rep_http.post(
-            "/v1/activities",
-            json={
-                "type": "meeting",
-                "subject": "Discovery",
-                "outcome": "fit",
-                "opportunity_id": opp,
-            },
-        ),
-        201,
-    )
-    quote = harness.expect(
-        rep_http.post(
-            "/v1/quotes",
-            json={
-                "opportunity_id": opp,
-                "lines": [
-                    {
-                        "product_line": "analytics",
-                        "quantity": 1,
-                        "unit_price": {"currency": EUR, "amount_minor": amount_minor},
-                    }
-                ],
-            },
-        ),
-        201,
-    )
-    harness.expect(rep_http.post(f"/v1/quotes/{quote['quote_id']}:submit", json={}), 200)
-    harness.expect(rep_http.post(f"/v1/quotes/{quote['quote_id']}:accept", json={}), 200)
-    won = harness.expect(
-        rep_http.post(f"/v1/opportunities/{opp}:win", json={"quote_id": quote["quote_id"]}), 200
-    )
-    contract: dict[str, Any] = won["contract"]
-    assert contract["value"] == {"currency": EUR, "amount_minor": amount_minor}, contract
-    return contract
-
-
 def expect_within(seconds: float, read: Any, expected: Any, what: str) -> float:
     """Poll `read()` until it equals `expected`; the seconds it took. Fails after `seconds`."""
     started = time.monotonic()
@@ -217,7 +154,9 @@ def test_attainment_follows_contracts_signed_and_cancelled(platform: harness.Pla
     def signed(rep: str, amount: int) -> dict[str, Any]:
         def attempt() -> dict[str, Any] | None:
             try:
-                return sign_contract(rep_http[rep], customer, amount, date.today().isoformat())
+                return harness.sign_contract(
+                    rep_http[rep], customer, amount, date.today().isoformat()
+                )
             except AssertionError as refused:
                 # Until planning's rep and customers' account reach the pipeline.
                 if "not a known" in str(refused) or "rep" in str(refused).lower():
