@@ -38,6 +38,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from kombu import Connection, Exchange, Queue
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.kit.config import SERVICES as KIT_SERVICES
@@ -831,3 +832,42 @@ def sign_contract(
     contract: dict[str, Any] = won["contract"]
     assert contract["value"] == {"currency": "EUR", "amount_minor": amount_minor}, contract
     return contract
+
+
+# --- listening to events ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def event_queue(platform: Platform, event_type: str) -> Iterator[tuple[Connection, Queue]]:
+    """A queue of the test's own bound to one event type (`<source>.<aggregate>.<verb>`).
+
+    Declared before the test acts, so every matching event published from then
+    on waits in it; deleted afterwards.
+    """
+    source, routing_key = event_type.split(".", 1)
+    with Connection(platform.amqp_uri, connect_timeout=5) as connection:
+        queue = Queue(
+            f"test-{routing_key.replace('.', '-')}-{secrets.token_hex(4)}",
+            exchange=Exchange(f"{source}.events", type="topic", durable=True),
+            routing_key=routing_key,
+            durable=False,
+            auto_delete=False,
+        )
+        queue(connection.channel()).declare()
+        try:
+            yield connection, queue
+        finally:
+            queue(connection.channel()).delete()
+
+
+def received(connection: Connection, queue: Queue, seconds: float) -> list[dict[str, Any]]:
+    """Every envelope on `queue` until it has been quiet for `seconds`."""
+    bodies: list[dict[str, Any]] = []
+    with connection.SimpleQueue(queue) as simple:
+        while True:
+            try:
+                message = simple.get(timeout=seconds)
+            except simple.Empty:
+                return bodies
+            bodies.append(message.payload)
+            message.ack()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Queue
 
 from tests.system import harness
 
@@ -28,32 +28,8 @@ REGION = "EMEA"
 @pytest.fixture
 def contract_signed_queue(platform: harness.Platform) -> Iterator[tuple[Connection, Queue]]:
     """A queue of the test's own, bound to pipeline.contract.signed before anything is signed."""
-    with Connection(platform.amqp_uri, connect_timeout=5) as connection:
-        queue = Queue(
-            f"test-contract-signed-{secrets.token_hex(4)}",
-            exchange=Exchange("pipeline.events", type="topic", durable=True),
-            routing_key="contract.signed",
-            durable=False,
-            auto_delete=False,
-        )
-        queue(connection.channel()).declare()
-        try:
-            yield connection, queue
-        finally:
-            queue(connection.channel()).delete()
-
-
-def received(connection: Connection, queue: Queue, seconds: float) -> list[dict[str, Any]]:
-    """Every message on `queue` within `seconds` of quiet."""
-    bodies: list[dict[str, Any]] = []
-    with connection.SimpleQueue(queue) as simple:
-        while True:
-            try:
-                message = simple.get(timeout=seconds)
-            except simple.Empty:
-                return bodies
-            bodies.append(message.payload)
-            message.ack()
+    with harness.event_queue(platform, "pipeline.contract.signed") as bound:
+        yield bound
 
 
 def test_lead_to_signed_contract(
@@ -215,7 +191,7 @@ def test_lead_to_signed_contract(
     assert contract["value"] == {"currency": "EUR", "amount_minor": 850_000}
 
     connection, queue = contract_signed_queue
-    messages = received(connection, queue, seconds=3)
+    messages = harness.received(connection, queue, seconds=3)
     signed = [m for m in messages if m["payload"]["contract_id"] == contract["contract_id"]]
     assert len(signed) == 1, messages
     event = signed[0]

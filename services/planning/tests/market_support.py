@@ -15,7 +15,6 @@ plans tests' (`test_plans_api`).
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,16 +24,12 @@ import grpc
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from jwt.warnings import InsecureKeyLengthWarning
 from salesops.planning.v1 import attainment_pb2, attainment_pb2_grpc
 
-from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway.tokens import issue_token
+from gateway.testing import gateway_over
 from services.kit.db import Database
-from services.kit.grpc_server import ApiServer
 from services.kit.testing import caller
-from services.planning import api as planning_api
 from services.planning.models.facts import CustomerCopyRecord, SalesFactRecord
 from services.planning.models.organisation import OrgUnitRecord, PersonRecord, TerritoryRecord
 from services.planning.models.plans import PlanRecord, TargetRecord
@@ -260,32 +255,7 @@ def gateway(
     tmp_path: Path, migrated: Callable[[str, str], Database]
 ) -> Iterator[tuple[TestClient, GatewaySettings, Database]]:
     """The gateway in front of a real planning api over a seeded SQLite database."""
-    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
     database = migrated("planning", f"sqlite:///{tmp_path / 'planning.db'}")
     seed(database)
-    server = ApiServer(
-        "planning",
-        lambda s: planning_api.register(s, database),
-        database.ping,
-        port=0,
-        host="127.0.0.1",
-    )
-    server.start()
-    settings = GatewaySettings.from_env(
-        {
-            "SALESOPS_PLANNING_TARGET": f"127.0.0.1:{server.port}",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
-        }
-    )
-    try:
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            yield client, settings, database
-    finally:
-        server.stop(grace=1)
-
-
-def bearer(
-    settings: GatewaySettings, subject: str, role: str, region: str = "EMEA"
-) -> dict[str, str]:
-    token = issue_token(subject, [role], [region], settings=settings)
-    return {"Authorization": f"Bearer {token}"}
+    with gateway_over("planning", database) as (client, settings):
+        yield client, settings, database

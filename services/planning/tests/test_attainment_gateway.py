@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from jwt.warnings import InsecureKeyLengthWarning
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway.tokens import issue_token
+from gateway.testing import bearer, upstream_settings
 from services.kit.db import Database
-from services.kit.grpc_server import ApiServer
-from services.planning import api as planning_api
 from services.planning.handlers.pipeline_contracts import book_signed, check_after_booking
 from services.planning.tests.attainment_support import CALENDAR, seed_organisation, signed
 
@@ -31,31 +27,14 @@ def db(tmp_path: Path, migrated: Callable[[str, str], Database]) -> Database:
 
 @pytest.fixture
 def settings(db: Database) -> Iterator[GatewaySettings]:
-    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
-    server = ApiServer(
-        "planning", lambda s: planning_api.register(s, db), db.ping, port=0, host="127.0.0.1"
-    )
-    server.start()
-    yield GatewaySettings.from_env(
-        {
-            "SALESOPS_PLANNING_TARGET": f"127.0.0.1:{server.port}",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
-        }
-    )
-    server.stop(grace=1)
+    with upstream_settings("planning", db) as settings:
+        yield settings
 
 
 @pytest.fixture
 def client(settings: GatewaySettings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def auth(
-    settings: GatewaySettings, subject: str, role: str, region: str = "EMEA"
-) -> dict[str, str]:
-    token = issue_token(subject, [role], [region], settings=settings)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def book(db: Database, contract_id: str, value: int, owner: str, currency: str = "EUR") -> None:
@@ -69,9 +48,9 @@ def book(db: Database, contract_id: str, value: int, owner: str, currency: str =
 def test_attainment_fx_and_roll_up_over_http(
     client: TestClient, settings: GatewaySettings, db: Database
 ) -> None:
-    director = auth(settings, "dir-1", "director")
-    admin = auth(settings, "admin-1", "admin", "*")
-    rep_1 = auth(settings, "rep-1", "rep")
+    director = bearer(settings, "dir-1", "director")
+    admin = bearer(settings, "admin-1", "admin", "*")
+    rep_1 = bearer(settings, "rep-1", "rep")
     plan = client.post(
         "/v1/plans",
         json={

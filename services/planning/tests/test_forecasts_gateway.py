@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from jwt.warnings import InsecureKeyLengthWarning
 from nameko.testing.services import worker_factory
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway.tokens import issue_token
+from gateway.testing import bearer, upstream_settings
 from services.kit.db import Database
-from services.kit.grpc_server import ApiServer
-from services.planning import api as planning_api
 from services.planning.tests.forecasts_support import (
     PERIOD,
     add_plan,
@@ -36,35 +32,14 @@ def planning_db(tmp_path: Path, migrated: Callable[[str, str], Database]) -> Dat
 
 @pytest.fixture
 def settings(planning_db: Database) -> Iterator[GatewaySettings]:
-    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
-    server = ApiServer(
-        "planning",
-        lambda s: planning_api.register(s, planning_db),
-        planning_db.ping,
-        port=0,
-        host="127.0.0.1",
-    )
-    server.start()
-    yield GatewaySettings.from_env(
-        {
-            "SALESOPS_PLANNING_TARGET": f"127.0.0.1:{server.port}",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
-        }
-    )
-    server.stop(grace=1)
+    with upstream_settings("planning", planning_db) as settings:
+        yield settings
 
 
 @pytest.fixture
 def client(settings: GatewaySettings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def auth(
-    settings: GatewaySettings, subject: str, role: str, region: str = "EMEA"
-) -> dict[str, str]:
-    token = issue_token(subject, [role], [region], settings=settings)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def money(amount: int) -> dict[str, Any]:
@@ -74,8 +49,8 @@ def money(amount: int) -> dict[str, Any]:
 def test_submit_adjust_list_and_roll_up_over_http(
     client: TestClient, settings: GatewaySettings, planning_db: Database
 ) -> None:
-    rep = auth(settings, "rep-1", "rep")
-    manager = auth(settings, "mgr-n1", "manager")
+    rep = bearer(settings, "rep-1", "rep")
+    manager = bearer(settings, "mgr-n1", "manager")
     created = client.post(
         "/v1/forecasts",
         json={
@@ -135,7 +110,7 @@ def test_submit_adjust_list_and_roll_up_over_http(
     assert [f["forecast_id"] for f in listed["forecasts"]] == [forecast_id]
     versions = client.get(f"/v1/forecasts/{forecast_id}/versions", headers=rep).json()
     assert [v["forecast_version"] for v in versions["versions"]] == [1]
-    other_region = auth(settings, "dir-2", "director", "APAC")
+    other_region = bearer(settings, "dir-2", "director", "APAC")
     assert client.get(f"/v1/forecasts/{forecast_id}", headers=other_region).status_code == 404
 
     worker = worker_factory(Worker, db=planning_db)

@@ -7,12 +7,12 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from gateway.settings import GatewaySettings
+from gateway.testing import bearer
 from services.kit.db import Database
 from services.planning.tests.market_support import (
     DACH,
     add_customer,
     add_fact,
-    bearer,
     gateway,
 )
 

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from jwt.warnings import InsecureKeyLengthWarning
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway.tokens import issue_token
+from gateway.testing import bearer, upstream_settings
 from services.kit.db import Database
-from services.kit.grpc_server import ApiServer
-from services.planning import api as planning_api
 from services.planning.tests.test_plans_api import seed_units
 from services.planning.tests.test_plans_targets_api import seed_people
 
 
 @pytest.fixture
 def settings(tmp_path: Path, migrated: Callable[[str, str], Database]) -> Iterator[GatewaySettings]:
-    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
     db = migrated("planning", f"sqlite:///{tmp_path / 'planning.db'}")
     seed_units(db)
     seed_people(db)
-    server = ApiServer(
-        "planning", lambda s: planning_api.register(s, db), db.ping, port=0, host="127.0.0.1"
-    )
-    server.start()
-    yield GatewaySettings.from_env(
-        {
-            "SALESOPS_PLANNING_TARGET": f"127.0.0.1:{server.port}",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
-        }
-    )
-    server.stop(grace=1)
+    with upstream_settings("planning", db) as settings:
+        yield settings
 
 
 @pytest.fixture
@@ -45,15 +31,10 @@ def client(settings: GatewaySettings) -> Iterator[TestClient]:
         yield test_client
 
 
-def auth(settings: GatewaySettings, subject: str, role: str) -> dict[str, str]:
-    token = issue_token(subject, [role], ["EMEA"], settings=settings)
-    return {"Authorization": f"Bearer {token}"}
-
-
 def test_plan_lifecycle_and_allocation_over_http(
     client: TestClient, settings: GatewaySettings
 ) -> None:
-    director = auth(settings, "dir-1", "director")
+    director = bearer(settings, "dir-1", "director")
     created = client.post(
         "/v1/plans",
         json={

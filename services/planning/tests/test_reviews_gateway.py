@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 
 from gateway.settings import GatewaySettings
+from gateway.testing import bearer
 from services.kit.db import Database, utcnow
-from services.planning.tests.market_support import add_fact, add_revenue_plan, bearer, gateway
+from services.planning.tests.market_support import add_fact, add_revenue_plan, gateway
 from services.planning.tests.test_plans_api import envelopes
 
 __all__ = ["gateway"]
