@@ -87,6 +87,11 @@ class FactRecord(Base):
     # A short free attribute (activity type, course code, competitor, ...).
     detail: Mapped[str] = mapped_column(sa.String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # QUOTE_DISCOUNT only (migration 0003): the authority that approved the discount, as
+    # the pipeline reported it, so supervision can find discounts above it. detail = approver id.
+    approver_role: Mapped[str] = mapped_column(sa.String(32), default="")
+    approver_authority_bp: Mapped[int] = mapped_column(sa.Integer, default=0)
+    approver_unlimited: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     __table_args__ = (
         sa.Index("ix_facts_rep_kind_day", "rep_id", "kind", "occurred_on"),

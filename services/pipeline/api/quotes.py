@@ -222,8 +222,14 @@ def _decide(
 
 
 def _approved_event(
-    session: Session, quote: QuoteRecord, opp: OpportunityRecord, caller: Caller, automatic: bool
+    session: Session,
+    quote: QuoteRecord,
+    opp: OpportunityRecord,
+    caller: Caller,
+    automatic: bool,
+    authority: domain.Authority,
 ) -> None:
+    """`pipeline.quote.approved`, with the authority that approved it (for supervision)."""
     record_event(
         session,
         "pipeline.quote.approved",
@@ -238,6 +244,9 @@ def _approved_event(
             effective_discount_bp=quote.effective_discount_bp,
             approved_by=caller.subject,
             automatic=automatic,
+            approver_role=authority.role,
+            approver_authority_bp=authority.max_discount_bp or 0,
+            approver_unlimited=authority.max_discount_bp is None,
         ),
         region=quote.region,
         caller=caller,
@@ -720,7 +729,7 @@ class QuoteServicer(quotes_pb2_grpc.QuoteServiceServicer):
             if authority.role and authority.covers(priced_of(session, quote)):
                 quote.status = QuoteStatus.APPROVED.value
                 _decide(session, quote, Decision.AUTO_APPROVED, caller, now, authority=authority)
-                _approved_event(session, quote, opp, caller, automatic=True)
+                _approved_event(session, quote, opp, caller, automatic=True, authority=authority)
             else:
                 quote.status = QuoteStatus.PENDING_APPROVAL.value
                 _decide(
@@ -779,7 +788,7 @@ class QuoteServicer(quotes_pb2_grpc.QuoteServiceServicer):
             _decide(
                 session, quote, Decision.APPROVED, caller, now, authority=authority, comment=comment
             )
-            _approved_event(session, quote, opp, caller, automatic=False)
+            _approved_event(session, quote, opp, caller, automatic=False, authority=authority)
             session.flush()
             return pb.ApproveQuoteResponse(quote=quote_to_proto(session, quote))
 

@@ -351,6 +351,9 @@ class QuoteApproved(_message.Message):
     EFFECTIVE_DISCOUNT_BP_FIELD_NUMBER: _builtins.int
     APPROVED_BY_FIELD_NUMBER: _builtins.int
     AUTOMATIC_FIELD_NUMBER: _builtins.int
+    APPROVER_ROLE_FIELD_NUMBER: _builtins.int
+    APPROVER_AUTHORITY_BP_FIELD_NUMBER: _builtins.int
+    APPROVER_UNLIMITED_FIELD_NUMBER: _builtins.int
     quote_id: _builtins.str
     series_id: _builtins.str
     version: _builtins.int
@@ -361,6 +364,14 @@ class QuoteApproved(_message.Message):
     approved_by: _builtins.str
     automatic: _builtins.bool
     """True when the submitter's own authority covered the discount."""
+    approver_role: _builtins.str
+    """The role whose authority approved the discount (the submitter's own role
+    when automatic), so supervision can check it against that authority.
+    """
+    approver_authority_bp: _builtins.int
+    """The largest discount, in basis points, that role may approve (0 when unlimited)."""
+    approver_unlimited: _builtins.bool
+    """True when the role's authority has no upper limit."""
     @_builtins.property
     def total(self) -> _common_pb2.Money: ...
     def __init__(
@@ -376,10 +387,13 @@ class QuoteApproved(_message.Message):
         effective_discount_bp: _builtins.int = ...,
         approved_by: _builtins.str = ...,
         automatic: _builtins.bool = ...,
+        approver_role: _builtins.str = ...,
+        approver_authority_bp: _builtins.int = ...,
+        approver_unlimited: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["total", b"total"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "automatic", b"automatic", "effective_discount_bp", b"effective_discount_bp", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "quote_id", b"quote_id", "region", b"region", "series_id", b"series_id", "total", b"total", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "approver_authority_bp", b"approver_authority_bp", "approver_role", b"approver_role", "approver_unlimited", b"approver_unlimited", "automatic", b"automatic", "effective_discount_bp", b"effective_discount_bp", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "quote_id", b"quote_id", "region", b"region", "series_id", b"series_id", "total", b"total", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -3,8 +3,10 @@
 isort:skip_file
 """
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf.internal import containers as _containers
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -127,3 +129,57 @@ class CertificationRevoked(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CertificationRevoked: _TypeAlias = CertificationRevoked  # noqa: Y015
+
+@_typing.final
+class CourseCompleted(_message.Message):
+    """Payload of "training.course.completed": a rep finished a course (every
+    required module done and, where the course has one, its assessment passed).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENROLLMENT_ID_FIELD_NUMBER: _builtins.int
+    REP_ID_FIELD_NUMBER: _builtins.int
+    REGION_FIELD_NUMBER: _builtins.int
+    COURSE_ID_FIELD_NUMBER: _builtins.int
+    COURSE_CODE_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    SKILLS_FIELD_NUMBER: _builtins.int
+    COMPLETED_DATE_FIELD_NUMBER: _builtins.int
+    SCORE_BP_FIELD_NUMBER: _builtins.int
+    enrollment_id: _builtins.str
+    rep_id: _builtins.str
+    region: _builtins.str
+    course_id: _builtins.str
+    course_code: _builtins.str
+    """The course's stable code (what KPIs and required-course lists name)."""
+    category: _builtins.str
+    """"product", "sales_skills", "compliance", ... as the course catalogue says."""
+    completed_date: _builtins.str
+    """ISO 8601 date."""
+    score_bp: _builtins.int
+    """The final assessment's score in basis points (0 when the course has none)."""
+    @_builtins.property
+    def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The skill areas the course trains (e.g. "negotiation", "prospecting")."""
+
+    def __init__(
+        self,
+        *,
+        enrollment_id: _builtins.str = ...,
+        rep_id: _builtins.str = ...,
+        region: _builtins.str = ...,
+        course_id: _builtins.str = ...,
+        course_code: _builtins.str = ...,
+        category: _builtins.str = ...,
+        skills: _abc.Iterable[_builtins.str] | None = ...,
+        completed_date: _builtins.str = ...,
+        score_bp: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "completed_date", b"completed_date", "course_code", b"course_code", "course_id", b"course_id", "enrollment_id", b"enrollment_id", "region", b"region", "rep_id", b"rep_id", "score_bp", b"score_bp", "skills", b"skills"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CourseCompleted: _TypeAlias = CourseCompleted  # noqa: Y015
