@@ -9,7 +9,7 @@
 # environment).
 set -euo pipefail
 
-SERVICES=(planning pipeline customers performance)
+SERVICES=(planning pipeline customers performance training)
 
 for service in "${SERVICES[@]}"; do
   password_variable="SALESOPS_${service^^}_DB_PASSWORD"

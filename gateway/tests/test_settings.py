@@ -25,6 +25,7 @@ def test_defaults_are_a_development_gateway() -> None:
         "pipeline": "127.0.0.1:50052",
         "customers": "127.0.0.1:50053",
         "performance": "127.0.0.1:50054",
+        "training": "127.0.0.1:50055",
     }
     assert settings.may_issue_tokens
 

@@ -50,6 +50,7 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec("pipeline", 50052, 9102, 9112),
         ServiceSpec("customers", 50053, 9103, 9113),
         ServiceSpec("performance", 50054, 9104, 9114),
+        ServiceSpec("training", 50055, 9105, 9115),
     )
 }
 

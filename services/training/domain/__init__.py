@@ -1,0 +1,1 @@
+"""Training rules as plain Python, one module per area."""
