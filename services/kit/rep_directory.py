@@ -199,3 +199,57 @@ def apply_rep_left(model: type[R], session: Session, envelope: dict[str, Any]) -
         return
     rep.status = RepStatus.LEFT.value
     rep.source_occurred_at = at
+
+
+# --- walking the manager chains ------------------------------------------------------------
+
+# Deeper than any sales organisation; bounds a walk over data that might loop.
+MAX_CHAIN_LEVELS = 20
+
+
+def manager_chain(
+    rep_model: type[RepDirectoryColumns],
+    session: Session,
+    rep_id: str,
+    levels: int = MAX_CHAIN_LEVELS,
+) -> list[str]:
+    """The managers above `rep_id`, nearest first, at most `levels` of them.
+
+    Follows `manager_id` upwards; stops at a rep with no manager, a manager
+    the directory does not know beyond their id (they are still listed), or
+    a loop in the data (a manager never appears twice, and the rep never
+    appears in their own chain).
+    """
+    chain: list[str] = []
+    seen = {rep_id}
+    current = rep_id
+    while len(chain) < levels:
+        manager_id = session.scalar(
+            sa.select(rep_model.manager_id).where(rep_model.rep_id == current)
+        )
+        if not manager_id or manager_id in seen:
+            break
+        chain.append(manager_id)
+        seen.add(manager_id)
+        current = manager_id
+    return chain
+
+
+def reps_managed_by(
+    rep_model: type[RepDirectoryColumns],
+    session: Session,
+    manager_id: str,
+    levels: int = MAX_CHAIN_LEVELS,
+) -> set[str]:
+    """Every rep below `manager_id` (not the manager) in the manager chains, to `levels` deep."""
+    found: set[str] = set()
+    frontier = {manager_id}
+    for _ in range(levels):
+        below = set(
+            session.scalars(sa.select(rep_model.rep_id).where(rep_model.manager_id.in_(frontier)))
+        )
+        frontier = below - found - {manager_id}
+        if not frontier:
+            break
+        found |= frontier
+    return found

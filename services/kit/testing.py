@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 import psycopg
 import pytest
+from google.protobuf.message import Message
 from psycopg import sql
 
 from services.kit.db import Database
+from services.kit.events import build_envelope
 from services.kit.identity import Caller
 from services.kit.migrations import migrate
+from services.kit.rep_directory import RepDirectoryColumns
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SALESOPS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -197,3 +202,50 @@ def amqp_uri() -> Iterator[str]:
     """An AMQP URI on a vhost of its own for this test session."""
     with rabbitmq_vhost() as uri:
         yield uri
+
+
+# --- building test data ----------------------------------------------------------------------
+
+
+def rfc3339(at: datetime) -> str:
+    """`at` as the envelopes write instants: UTC with a Z."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def event_envelope(
+    event_type: str, payload: Message, *, at: datetime, region: str = "EMEA"
+) -> dict[str, Any]:
+    """An event envelope exactly as its publisher writes it, occurring at `at`."""
+    built = build_envelope(event_type, payload, region=region, caller=None)
+    built["occurred_at"] = rfc3339(at)
+    return built
+
+
+def add_reps(
+    db: Database,
+    rep_model: Callable[..., RepDirectoryColumns],
+    rows: Iterable[tuple[str, str, str, str, str]],
+    *,
+    at: datetime,
+) -> None:
+    """Reps given as (rep_id, region, team, manager, role) written to a service's rep directory.
+
+    Straight to the table, as if planning's events had arrived at `at`; the
+    directory's event handlers are the kit's and are tested there.
+    """
+    with db.transaction() as session:
+        for rep_id, region, team, manager, role in rows:
+            session.add(
+                rep_model(
+                    rep_id=rep_id,
+                    name=rep_id,
+                    email=f"{rep_id}@example.com",
+                    region=region,
+                    team_id=team,
+                    manager_id=manager,
+                    role=role,
+                    status="active",
+                    capacity=20,
+                    source_occurred_at=at,
+                )
+            )

@@ -22,52 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.kit import rep_directory
 from services.performance.models.facts import CreditRecord, FactRecord, QuotaRecord, RepRecord
 
-# Deeper than any sales organisation; bounds a walk over data that might loop.
-MAX_CHAIN_LEVELS = 20
-
-
-def manager_chain(session: Session, rep_id: str, levels: int) -> list[str]:
-    """The managers above `rep_id`, nearest first, at most `levels` of them.
-
-    Follows `reps.manager_id` upwards; stops at a rep with no manager, a
-    manager the directory does not know beyond their id (they are still
-    listed), or a loop in the data (a manager never appears twice, and the
-    rep never appears in their own chain).
-    """
-    chain: list[str] = []
-    seen = {rep_id}
-    current = rep_id
-    while len(chain) < levels:
-        manager_id = session.scalar(
-            sa.select(RepRecord.manager_id).where(RepRecord.rep_id == current)
-        )
-        if not manager_id or manager_id in seen:
-            break
-        chain.append(manager_id)
-        seen.add(manager_id)
-        current = manager_id
-    return chain
-
-
-def reps_managed_by(session: Session, manager_id: str, levels: int = MAX_CHAIN_LEVELS) -> set[str]:
-    """Every rep below `manager_id` (not the manager) in the manager chains, to `levels` deep."""
-    found: set[str] = set()
-    frontier = {manager_id}
-    for _ in range(levels):
-        below = set(
-            session.scalars(sa.select(RepRecord.rep_id).where(RepRecord.manager_id.in_(frontier)))
-        )
-        frontier = below - found - {manager_id}
-        if not frontier:
-            break
-        found |= frontier
-    return found
+# The chain walks are the kit's, over this service's reps copy.
+manager_chain = partial(rep_directory.manager_chain, RepRecord)
+reps_managed_by = partial(rep_directory.reps_managed_by, RepRecord)
 
 
 def credits_for(

@@ -33,8 +33,8 @@ from salesops.events.v1 import planning_events_pb2 as planning
 from salesops.events.v1 import planning_plan_events_pb2 as plans
 from salesops.events.v1 import training_events_pb2 as training
 
+from services.kit import testing as kit_testing
 from services.kit.db import Database
-from services.kit.events import build_envelope
 from services.kit.fiscal import FiscalCalendar
 from services.performance.models.facts import (
     CreditRecord,
@@ -60,10 +60,6 @@ REPS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def timestamp(value: datetime) -> timestamp_pb2.Timestamp:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromDatetime(value)
@@ -78,9 +74,7 @@ def envelope(
     event_type: str, payload: Message, *, at: datetime = T0, region: str = "EMEA"
 ) -> dict[str, Any]:
     """An event envelope as its publisher writes it, occurring at `at`."""
-    built = build_envelope(event_type, payload, region=region, caller=None)
-    built["occurred_at"] = _stamp(at)
-    return built
+    return kit_testing.event_envelope(event_type, payload, at=at, region=region)
 
 
 # --- planning: reps and quotas ------------------------------------------------------------
@@ -167,22 +161,7 @@ def add_rep(
 
 def add_reps(db: Database, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
     """Reps given as (rep_id, region, team, manager, role), written in one transaction."""
-    with db.transaction() as session:
-        for rep_id, region, team, manager, role in rows:
-            session.add(
-                RepRecord(
-                    rep_id=rep_id,
-                    name=rep_id,
-                    email=f"{rep_id}@example.com",
-                    region=region,
-                    team_id=team,
-                    manager_id=manager,
-                    role=role,
-                    status="active",
-                    capacity=20,
-                    source_occurred_at=T0,
-                )
-            )
+    kit_testing.add_reps(db, RepRecord, rows, at=T0)
 
 
 def seed_reps(db: Database) -> None:
@@ -506,7 +485,7 @@ def activity_logged(
             customer_id=customer,
             subject=activity_id,
             status=status,
-            occurred_at=_stamp(occurred),
+            occurred_at=kit_testing.rfc3339(occurred),
         ),
         at=at,
         region=region,
@@ -537,7 +516,7 @@ def activity_completed(
             opportunity_id=opportunity,
             customer_id=customer,
             outcome="done",
-            completed_at=_stamp(completed),
+            completed_at=kit_testing.rfc3339(completed),
         ),
         at=at,
         region=region,
