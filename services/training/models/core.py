@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.kit import rep_directory
 from services.kit.db import UTCDateTime
 from services.kit.rep_directory import REPS_TABLE, RepDirectoryColumns
 from services.training.models.base import Base
@@ -30,6 +32,11 @@ class RepRecord(RepDirectoryColumns, Base):
     """A salesperson as planning last described them (columns from the kit's rep directory)."""
 
     __tablename__ = REPS_TABLE
+
+
+# The kit's walks over the manager chains, on this service's reps copy.
+manager_chain = partial(rep_directory.manager_chain, RepRecord)
+reps_managed_by = partial(rep_directory.reps_managed_by, RepRecord)
 
 
 class CourseCategory(StrEnum):
