@@ -102,6 +102,20 @@ class ProtoModel(BaseModel):
         return cls.model_validate(proto_to_json(message))
 
 
+class FlatSpecModel(ProtoModel):
+    """A resource whose proto keeps its editable fields in a nested `spec` message.
+
+    Over HTTP every resource is flat (id, fields, status, audit, version side
+    by side), so the spec's fields are lifted to the top level.
+    """
+
+    @classmethod
+    def from_proto(cls, message: Message) -> Self:
+        data = proto_to_json(message)
+        data.update(data.pop("spec", None) or {})
+        return cls.model_validate(data)
+
+
 class Audit(ProtoModel):
     """Who created and last changed a record, and when."""
 

@@ -20,7 +20,14 @@ from salesops.training.v1 import catalog_pb2 as pb
 
 from gateway.auth import ReadingCaller, WritingCaller
 from gateway.problems import PROBLEM_RESPONSES
-from gateway.routes.conventions import Audit, PageSize, PageToken, ProtoModel, page_request
+from gateway.routes.conventions import (
+    Audit,
+    FlatSpecModel,
+    PageSize,
+    PageToken,
+    ProtoModel,
+    page_request,
+)
 from gateway.upstreams import OpenUpstreams
 
 COURSES = "/v1/courses"
@@ -59,11 +66,10 @@ class CourseSpec(ProtoModel):
     modules: list[CourseModule]
 
 
-class Course(Audit):
+class Course(CourseSpec, Audit, FlatSpecModel):
     """A course of the catalog."""
 
     course_id: str
-    spec: CourseSpec
     status: str = Field(description="active or retired.")
     version: int
 

@@ -17,7 +17,14 @@ from salesops.training.v1 import catalog_pb2 as pb
 
 from gateway.auth import ReadingCaller, WritingCaller
 from gateway.problems import PROBLEM_RESPONSES
-from gateway.routes.conventions import Audit, PageSize, PageToken, ProtoModel, page_request
+from gateway.routes.conventions import (
+    Audit,
+    FlatSpecModel,
+    PageSize,
+    PageToken,
+    ProtoModel,
+    page_request,
+)
 from gateway.upstreams import OpenUpstreams
 
 PATHS = "/v1/learning-paths"
@@ -45,11 +52,10 @@ class LearningPathSpec(ProtoModel):
     items: list[LearningPathItem]
 
 
-class LearningPath(Audit):
+class LearningPath(LearningPathSpec, Audit, FlatSpecModel):
     """A learning path with its courses in order."""
 
     path_id: str
-    spec: LearningPathSpec
     status: str = Field(description="active or retired.")
     version: int
 

@@ -167,7 +167,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
                         "floor_bp": 5000,
                         "stretch_bp": 12500,
                         "weight_bp": 5000,
-                        "required_training": [negotiation["spec"]["code"]],
+                        "required_training": [negotiation["code"]],
                     },
                 ],
             },
