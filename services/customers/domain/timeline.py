@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.kit.errors import Validator
+from services.kit.money import money_text
 from services.kit.normalize import clean_text
 
 MAX_TITLE_LENGTH = 200
@@ -23,12 +24,6 @@ MAX_NOTE_LENGTH = 4000
 ERASED_NOTE = "Note about a contact who was erased on request"
 
 # ISO 4217 currencies whose minor unit is not the cent; every other one has two decimals.
-_ZERO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
-_THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
-_DECIMALS = {
-    **dict.fromkeys(_ZERO_DECIMALS.split(" "), 0),
-    **dict.fromkeys(_THREE_DECIMALS.split(" "), 3),
-}
 
 
 class EntryKind(StrEnum):
@@ -52,23 +47,6 @@ class EntryText:
     def of(cls, title: str, summary: str) -> EntryText:
         """Both cleaned and cut to their column's length."""
         return cls(clean_text(title)[:MAX_TITLE_LENGTH], clean_text(summary)[:MAX_SUMMARY_LENGTH])
-
-
-def money_text(currency: str, amount_minor: int) -> str:
-    """An amount in minor units as people read it, with integer arithmetic only.
-
-    >>> money_text("EUR", 1234567)
-    '12,345.67 EUR'
-    >>> money_text("JPY", -1500)
-    '-1,500 JPY'
-    """
-    if not currency:
-        return ""
-    decimals = _DECIMALS.get(currency.upper(), 2)
-    sign = "-" if amount_minor < 0 else ""
-    major, minor = divmod(abs(amount_minor), 10**decimals)
-    fraction = f".{minor:0{decimals}d}" if decimals else ""
-    return f"{sign}{major:,}{fraction} {currency.upper()}"
 
 
 def _join(*parts: str) -> str:

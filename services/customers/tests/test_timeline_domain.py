@@ -6,6 +6,7 @@ import pytest
 
 from services.customers.domain import timeline as domain
 from services.kit.errors import InvalidArgument
+from services.kit.money import money_text
 
 
 @pytest.mark.parametrize(
@@ -19,7 +20,7 @@ from services.kit.errors import InvalidArgument
     ],
 )
 def test_money_is_written_from_minor_units(currency: str, minor: int, expected: str) -> None:
-    assert domain.money_text(currency, minor) == expected
+    assert money_text(currency, minor) == expected
 
 
 def test_each_event_kind_reads_as_a_sentence() -> None:

@@ -28,18 +28,13 @@ from enum import StrEnum
 from services.kit.config import ConfigError
 from services.kit.errors import InvalidArgument, Validator
 from services.kit.fiscal import FiscalPeriod
+from services.kit.money import minor_unit_exponent
 from services.kit.rounding import BASIS_POINTS, divide_half_up
 from services.planning.domain.allocation import split
 
 BEHIND_PACE_ENV = "SALESOPS_PLANNING_BEHIND_PACE_BP"
 DEFAULT_BEHIND_PACE_BP = 8_000
 
-# ISO 4217 currencies whose minor unit is not the cent (every other has 2 decimals).
-_ZERO_DECIMALS = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG"}
-    | {"RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"}
-)
-_THREE_DECIMALS = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # A rate: a positive decimal with at most 12 digits after the point.
 MAX_RATE_DECIMALS = 12
@@ -184,15 +179,6 @@ def attainment_line(
 def is_currency(code: str) -> bool:
     """Whether `code` looks like an ISO 4217 code (three upper-case letters)."""
     return bool(_CURRENCY.match(code))
-
-
-def minor_unit_exponent(currency: str) -> int:
-    """Decimal places of a currency's minor unit (JPY 0, EUR 2, KWD 3)."""
-    if currency in _ZERO_DECIMALS:
-        return 0
-    if currency in _THREE_DECIMALS:
-        return 3
-    return 2
 
 
 def parse_rate(text: str, field_name: str = "rate") -> Decimal:
