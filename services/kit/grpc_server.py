@@ -5,9 +5,9 @@ server reflection. Health reports SERVING only while the readiness check (the
 database answers) passes, and NOT_SERVING from the moment shutdown begins.
 
 One interceptor wraps every business RPC so that, in the thread that runs the
-servicer, the caller's identity and log ids are bound, RED metrics are
-recorded with the final status code, and domain errors become gRPC statuses
-with rich `google.rpc` details. Anything unexpected is logged with its stack
+servicer, the caller's identity, log ids and If-Match expectation are bound,
+RED metrics are recorded with the final status code, and domain errors become
+gRPC statuses with rich `google.rpc` details. Anything unexpected is logged with its stack
 and reaches the client only as "internal error; request id ...".
 
 `run_api` is the process entry: metrics endpoint, server, SIGTERM/SIGINT,
@@ -34,6 +34,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
+from services.kit.concurrency import (
+    ExpectedVersion,
+    bind_expected_version,
+    expected_version_from_metadata,
+    unbind_expected_version,
+)
 from services.kit.config import SERVICES
 from services.kit.errors import (
     Aborted,
@@ -206,7 +212,8 @@ class _ServedCall:
         GRPC_IN_FLIGHT.labels(service).inc()
         metadata = tuple(context.invocation_metadata())
         self.caller: Caller | None = None
-        self.rejection: Unauthenticated | None = None
+        self.rejection: Unauthenticated | InvalidArgument | None = None
+        self.expected_version: ExpectedVersion | None = None
         try:
             self.caller = caller_from_metadata(metadata)
             self.request_id = self.caller.request_id
@@ -215,6 +222,11 @@ class _ServedCall:
             self.rejection = rejection
             self.request_id = _metadata_value(metadata, REQUEST_ID_KEY) or str(uuid.uuid4())
             self.correlation_id = _metadata_value(metadata, CORRELATION_ID_KEY) or self.request_id
+        try:
+            # If-Match from the gateway; the record loaders compare it under the row lock.
+            self.expected_version = expected_version_from_metadata(metadata)
+        except InvalidArgument as malformed:
+            self.rejection = self.rejection or malformed
         # Abort paths replace trailing metadata with their own, which repeats the id.
         context.set_trailing_metadata(((REQUEST_ID_KEY, self.request_id),))
 
@@ -226,6 +238,7 @@ class _ServedCall:
         with a status the client may see.
         """
         caller_token = bind_caller(self.caller)
+        expected_token = bind_expected_version(self.expected_version)
         log_token = bind_log_context(self.request_id, self.correlation_id)
         try:
             if self.rejection is not None:
@@ -237,6 +250,7 @@ class _ServedCall:
             self._abort_unexpected()
         finally:
             reset_log_context(log_token)
+            unbind_expected_version(expected_token)
             unbind_caller(caller_token)
 
     def _abort_with_domain_error(self, error: DomainError) -> NoReturn:

@@ -3,7 +3,7 @@
 Every servicer loads records the same way: the id is required, the record
 must exist *for this caller* (another region's, or for a rep someone else's,
 is NotFound — never PermissionDenied, so nothing leaks), and a change locks
-the row first.
+the row first, then checks the version the client expects (If-Match).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.kit.concurrency import check_expected_version
 from services.kit.errors import InvalidArgument, NotFound
 
 R = TypeVar("R")
@@ -32,7 +33,9 @@ def load_visible(
     """The `model` row with primary key `key` if `visible(row)`; NotFound otherwise.
 
     An empty key is InvalidArgument naming `field_name`; `for_update` locks
-    the row (SELECT ... FOR UPDATE on PostgreSQL) before a change.
+    the row (SELECT ... FOR UPDATE on PostgreSQL) before a change, then
+    compares its `version` with the one the call expects (If-Match), under
+    that lock: a mismatch is FailedPrecondition VERSION_MISMATCH.
     """
     key = key.strip()
     if not key:
@@ -40,7 +43,15 @@ def load_visible(
     record = session.get(model, key, with_for_update=for_update)
     if record is None or not visible(record):
         raise NotFound(kind, key)
+    if for_update:
+        check_expected_version(record_version(record), f"{kind}/{key}")
     return record
+
+
+def record_version(record: object) -> int | None:
+    """The optimistic-concurrency `version` of a row, or None for a model that keeps none."""
+    version = getattr(record, "version", None)
+    return version if isinstance(version, int) else None
 
 
 def where_equal(query: sa.Select[Any], pairs: Iterable[tuple[Any, str]]) -> sa.Select[Any]:

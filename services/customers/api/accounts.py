@@ -29,6 +29,7 @@ from services.customers.models import archive_store as store
 from services.customers.models.accounts import CustomerRecord
 from services.customers.models.segmentation import CustomerTagRecord, TierThresholdRecord
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     Aborted,
@@ -149,6 +150,8 @@ def load_customer(
         customer.region, customer.owner_id if owner_scoped else None
     ):
         raise NotFound("customer", customer_id)
+    if for_update:
+        check_expected_version(customer.version, f"customers/{customer_id}")
     return customer
 
 
@@ -585,6 +588,8 @@ class CustomersServicer(customers_pb2_grpc.CustomersServiceServicer):
         now = utcnow()
         with self.db.transaction() as session:
             row = session.get(TierThresholdRecord, region, with_for_update=True)
+            # Thresholds keep no version, so no If-Match can name one.
+            check_expected_version(None, f"tier-thresholds/{region}")
             if row is None:
                 row = TierThresholdRecord(region=region, created_at=now, created_by=caller.subject)
                 session.add(row)

@@ -49,6 +49,7 @@ from services.customers.models.audit import PrivacyAuditRecord
 from services.customers.models.consent import ConsentRecord
 from services.customers.models.contacts import ContactRecord
 from services.customers.models.timeline import TimelineEntryRecord
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     AlreadyExists,
@@ -147,6 +148,8 @@ def load_contact(
         raise NotFound("contact", contact_id)
     if not caller.can_read(customer.region, customer.owner_id):
         raise NotFound("contact", contact_id)
+    if for_update:
+        check_expected_version(contact.version, f"contacts/{contact_id}")
     return contact, customer
 
 

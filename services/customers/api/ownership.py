@@ -30,6 +30,7 @@ from services.customers.domain.ownership import TransferStatus
 from services.customers.models import archive_store as store
 from services.customers.models.accounts import CustomerRecord
 from services.customers.models.ownership import OwnershipChangeRecord, TransferRequestRecord
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound
 from services.kit.identity import Caller, current_caller
@@ -101,6 +102,9 @@ def load_transfer(
     parties = {transfer.requested_by, transfer.from_owner_id, transfer.to_owner_id}
     if caller.own_records_only and caller.subject not in parties:
         raise NotFound("transfer request", transfer_id)
+    if for_update:
+        # A transfer request keeps no version, so no If-Match can name one.
+        check_expected_version(None, f"transfer-requests/{transfer_id}")
     return transfer
 
 

@@ -26,6 +26,7 @@ from salesops.performance.v1 import inspections_pb2_grpc
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.config import Settings
 from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
@@ -367,6 +368,8 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
             row = session.get(
                 InspectionRuleRecord, (region, settings.rule.value), with_for_update=True
             )
+            # A rule's settings keep no version, so no If-Match can name one.
+            check_expected_version(None, f"inspection-rules/{region}/{settings.rule.value}")
             if row is None:
                 row = InspectionRuleRecord(region=region, rule=settings.rule.value)
                 session.add(row)

@@ -20,6 +20,7 @@ from salesops.pipeline.v1 import activities_pb2 as pb
 from salesops.pipeline.v1 import activities_pb2_grpc
 from sqlalchemy.orm import Session
 
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound, PermissionDenied
 from services.kit.identity import Caller, current_caller
@@ -129,6 +130,8 @@ def _load(
     record = session.get(ActivityRecord, activity_id, with_for_update=for_update)
     if record is None or not _visible(session, caller, record):
         raise NotFound("activity", activity_id)
+    if for_update:
+        check_expected_version(record.version, f"activities/{activity_id}")
     return record
 
 

@@ -17,6 +17,7 @@ from salesops.pipeline.v1 import cases_pb2_grpc
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from services.kit.identity import Caller, current_caller
@@ -106,6 +107,8 @@ def _load_for_caller(
         caller, record.region, record.assignee_id, record.created_by
     ):
         raise NotFound("case", case_id)
+    if for_update:
+        check_expected_version(record.version, f"cases/{record.case_id}")
     return record
 
 
@@ -466,6 +469,8 @@ class CaseServicer(cases_pb2_grpc.CaseServiceServicer):
         now = self.clock()
         with self.db.transaction() as session:
             policy = session.get(CaseSlaPolicyRecord, region, with_for_update=True)
+            # A policy keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"case-sla-policies/{region}")
             if policy is None:
                 policy = CaseSlaPolicyRecord(region=region)
                 session.add(policy)

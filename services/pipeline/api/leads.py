@@ -23,6 +23,7 @@ from salesops.pipeline.v1 import pipeline_pb2_grpc
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.config import Settings
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
@@ -518,6 +519,8 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         now = utcnow()
         with self.db.transaction() as session:
             policy = session.get(LeadSlaPolicyRecord, region, with_for_update=True)
+            # A policy keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"lead-sla-policies/{region}")
             if policy is None:
                 policy = LeadSlaPolicyRecord(
                     region=region, created_at=now, created_by=caller.subject
@@ -573,6 +576,8 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             caller.require_writer(territory.region)
             _require_any_role(caller, ROUTING_ADMIN_ROLES, "set a territory's lead routing")
             routing = session.get(TerritoryLeadRoutingRecord, territory_id, with_for_update=True)
+            # A routing keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"lead-routing/{territory_id}")
             if routing is None:
                 routing = TerritoryLeadRoutingRecord(territory_id=territory_id, last_rep_id="")
                 session.add(routing)

@@ -21,6 +21,7 @@ from salesops.pipeline.v1 import opportunities_pb2 as pb
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     FailedPrecondition,
@@ -153,6 +154,8 @@ def load_opportunity(
         caller, opp, (m.rep_id for m in team_of(session, opp.opportunity_id))
     ):
         raise NotFound("opportunity", opportunity_id)
+    if for_update:
+        check_expected_version(opp.version, f"opportunities/{opportunity_id}")
     return opp
 
 
@@ -748,6 +751,8 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
         caller = current_caller()
         with self.db.transaction() as session:
             pipeline = _pipeline_for_caller(session, caller, request.pipeline_id)
+            # A pipeline keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"pipelines/{pipeline.pipeline_id}")
             require_admin(caller, pipeline.region)
             if request.name.strip():
                 pipeline.name, _, _, _ = domain.validate_pipeline(
@@ -851,6 +856,9 @@ class OpportunityServicer(opportunities_pb2_grpc.OpportunityServiceServicer):
                     "stage_id", "only open stages have exit criteria; a closed deal leaves none"
                 )
             latest = current_gate(session, stage.stage_id)
+            # Version 0: the stage never had criteria. A concurrent writer of the same
+            # next version fails on the (stage_id, version) key, so none is lost.
+            check_expected_version(latest.version if latest else 0, f"stage-gates/{stage.stage_id}")
             gate = StageGateRecord(
                 stage_id=stage.stage_id,
                 version=(latest.version if latest else 0) + 1,

@@ -23,6 +23,7 @@ from salesops.pipeline.v1 import quotes_pb2 as pb
 from salesops.pipeline.v1 import quotes_pb2_grpc
 from sqlalchemy.orm import Session
 
+from services.kit.concurrency import check_expected_version, unchecked_locks
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     FailedPrecondition,
@@ -184,9 +185,13 @@ def load_quote(
     if quote is None:
         raise NotFound("quote", quote_id)
     try:
-        opp = load_opportunity(session, caller, quote.opportunity_id, for_update=for_update)
+        # If-Match names the quote's version, not its opportunity's: compared below.
+        with unchecked_locks():
+            opp = load_opportunity(session, caller, quote.opportunity_id, for_update=for_update)
     except NotFound:
         raise NotFound("quote", quote_id) from None
+    if for_update:
+        check_expected_version(quote.version, f"quotes/{quote_id}")
     return quote, opp
 
 
@@ -592,6 +597,8 @@ def load_contract(
     contract = session.get(ContractRecord, contract_id, with_for_update=for_update)
     if contract is None or not _contract_visible(session, caller, contract):
         raise NotFound("contract", contract_id)
+    if for_update:
+        check_expected_version(contract.version, f"contracts/{contract_id}")
     return contract
 
 
@@ -938,6 +945,8 @@ class QuoteServicer(quotes_pb2_grpc.QuoteServiceServicer):
         require_admin(caller, "")
         with self.db.transaction() as session:
             row = session.get(DiscountAuthorityRecord, role, with_for_update=True)
+            # An authority keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"discount-authority/{role}")
             if row is None:
                 row = DiscountAuthorityRecord(role=role)
                 session.add(row)

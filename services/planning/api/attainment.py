@@ -24,6 +24,7 @@ from salesops.common.v1 import common_pb2
 from salesops.planning.v1 import attainment_pb2 as pb
 from salesops.planning.v1 import attainment_pb2_grpc
 
+from services.kit.concurrency import check_expected_version
 from services.kit.config import Settings
 from services.kit.db import Database, utcnow
 from services.kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
@@ -230,6 +231,8 @@ class FxRateServicer(attainment_pb2_grpc.FxRateServiceServicer):
         now = utcnow()
         with self.db.transaction() as session:
             record = session.get(FxRateRecord, key, with_for_update=True)
+            # A rate keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"fx-rates/{key}")
             if record is None:
                 record = FxRateRecord(
                     rate_key=key,
@@ -248,7 +251,8 @@ class FxRateServicer(attainment_pb2_grpc.FxRateServiceServicer):
     def ListFxRates(
         self, request: pb.ListFxRatesRequest, context: grpc.ServicerContext
     ) -> pb.ListFxRatesResponse:
-        current_caller()  # anyone signed in
+        # Business readers only: the platform role sees health and metrics, nothing else.
+        current_caller().require_reader()
         period_code = request.period_code.strip()
         if period_code:
             period_code = self.calendar.period(period_code, "period_code").code

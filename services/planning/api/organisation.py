@@ -100,7 +100,12 @@ def territory_to_proto(session: Session, territory: TerritoryRecord) -> pb.Terri
 
 
 def load_unit(
-    session: Session, caller: Caller, unit_id: str, field_name: str = "unit_id"
+    session: Session,
+    caller: Caller,
+    unit_id: str,
+    field_name: str = "unit_id",
+    *,
+    for_update: bool = False,
 ) -> OrgUnitRecord:
     """The unit if the caller sees its region; NotFound otherwise."""
     caller.require_reader()
@@ -111,6 +116,7 @@ def load_unit(
         kind="org unit",
         field_name=field_name,
         visible=lambda unit: caller.has_region(unit.region),
+        for_update=for_update,
     )
 
 
@@ -297,7 +303,7 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
         check.optional("manager_id", request.manager_id.strip(), max_length=100)
         check.raise_if_any()
         with self.db.transaction() as session:
-            unit = load_unit(session, caller, request.unit_id)
+            unit = load_unit(session, caller, request.unit_id, for_update=True)
             domain.require_organiser(caller.roles)
             caller.require_writer(unit.region)
             parent_id = request.parent_id.strip()

@@ -22,6 +22,7 @@ from salesops.planning.v1 import plans_pb2 as pb
 from salesops.planning.v1 import plans_pb2_grpc
 from sqlalchemy.orm import Session
 
+from services.kit.concurrency import check_expected_version, unchecked_locks
 from services.kit.config import Settings
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
@@ -128,6 +129,8 @@ def load_plan(session: Session, caller: Caller, plan_id: str, *, lock: bool = Fa
     plan = session.scalars(query).first()
     if plan is None or not caller.can_read(plan.region):
         raise NotFound("plan", plan_id)
+    if lock:
+        check_expected_version(plan.version, f"plans/{plan.plan_id}")
     return plan
 
 
@@ -260,9 +263,13 @@ class TargetMixin:
             if target is None:
                 raise NotFound("target", request.target_id)
             try:
-                plan = load_plan(session, caller, target.plan_id, lock=True)
+                # The plan's lock guards its targets; If-Match would name the target.
+                with unchecked_locks():
+                    plan = load_plan(session, caller, target.plan_id, lock=True)
             except NotFound:
                 raise NotFound("target", request.target_id) from None
+            # A target keeps no version, so no If-Match can name one.
+            check_expected_version(None, f"targets/{target.target_id}")
             caller.require_writer(plan.region)
             if PlanStatus(plan.status) == PlanStatus.CLOSED:
                 raise FailedPrecondition.of(

@@ -21,6 +21,7 @@ from salesops.training.v1 import catalog_pb2_grpc
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     Aborted,
@@ -707,6 +708,10 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
                 )
                 .with_for_update()
             ).first()
+            check_expected_version(
+                profile.version if profile else None,
+                f"skill-profiles/{role}/{region or '*'}/{skill}",
+            )
             if profile is None:
                 profile = SkillProfileRecord(
                     profile_id=str(uuid.uuid4()), role=role, region=region, skill=skill, version=0

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     Aborted,
@@ -370,6 +371,10 @@ class CertificationServicer(certifications_pb2_grpc.CertificationServiceServicer
                 )
                 .with_for_update()
             ).first()
+            check_expected_version(
+                record.version if record else None,
+                f"required-certifications/{product_line}/{region or '*'}",
+            )
             if record is None:
                 record = store.RequiredCertificationRecord(
                     requirement_id=str(uuid.uuid4()),

@@ -20,6 +20,7 @@ from salesops.training.v1 import enrollments_pb2_grpc
 from sqlalchemy.orm import Session
 
 from services.kit import metrics
+from services.kit.concurrency import check_expected_version
 from services.kit.db import Database, utcnow
 from services.kit.errors import (
     FailedPrecondition,
@@ -89,6 +90,8 @@ def load_enrollment(
     enrollment = session.get(EnrollmentRecord, key, with_for_update=for_update)
     if enrollment is None or not scope.sees(enrollment.rep_id, enrollment.region):
         raise NotFound("enrollment", key)
+    if for_update:
+        check_expected_version(enrollment.version, f"enrollments/{key}")
     return enrollment
 
 
