@@ -16,11 +16,11 @@ PYTEST_ARGS ?=
 VENV_STAMP := $(VENV)/.installed
 BUF_STAMP  := $(TOOLS)/.buf-$(BUF_VERSION).installed
 
-LINT_PATHS  := services gateway tests protos/generate.py
-MYPY_PATHS  := services gateway
+LINT_PATHS  := services gateway tests clients protos/generate.py
+MYPY_PATHS  := services gateway clients/python
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint protos migrate bench clean
+.PHONY: help setup run test lint protos openapi sdk migrate bench clean
 
 help: ## List the targets
 	@echo "usage: make <target>"
@@ -30,9 +30,9 @@ help: ## List the targets
 
 setup: $(VENV_STAMP) $(BUF_STAMP) ## Create .venv with the project and dev tools, install buf
 
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml clients/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev]' -e clients/python
 	touch $@
 
 $(BUF_STAMP):
@@ -54,6 +54,12 @@ lint: setup ## ruff check and format check; mypy on the kit and the domain modul
 protos: setup ## Regenerate the Python code from protos/ and run buf lint
 	$(BIN)/python protos/generate.py
 	cd protos && ../$(BUF) lint
+
+openapi: setup ## Write the gateway's OpenAPI document to docs/openapi.json (a test compares them)
+	$(BIN)/python -m gateway.openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
+
+sdk: setup ## Regenerate the SDK's typed resources (clients/python) from the gateway's OpenAPI
+	$(BIN)/python clients/python/generate_sdk.py
 
 migrate: setup ## Bring every service's database to the latest migration
 	$(BIN)/salesops migrate all

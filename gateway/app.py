@@ -19,10 +19,15 @@ from fastapi import FastAPI
 
 from gateway import routes
 from gateway.auth import TokenVerifier
+from gateway.circuit import CircuitPolicy
+from gateway.etags import install_etags
+from gateway.idempotency import install_idempotency
 from gateway.middleware import RequestContextMiddleware
+from gateway.openapi import install_openapi
 from gateway.problems import install_problem_handlers
+from gateway.ratelimit import RateLimitMiddleware, limiter_from_settings
 from gateway.settings import GatewaySettings
-from gateway.upstreams import Upstreams
+from gateway.upstreams import ReadRequestMiddleware, RetryPolicy, Upstreams
 from services.kit.logs import configure_logging
 
 API_VERSION = "1.0.0"
@@ -40,6 +45,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             settings.upstream_targets,
             settings.upstream_timeout_seconds,
             settings.readiness_timeout_seconds,
+            retry=RetryPolicy(retries=settings.read_retries),
+            circuit=CircuitPolicy(
+                settings.circuit_failure_threshold, settings.circuit_cool_down_seconds
+            ),
         )
         app.state.upstreams = upstreams
         try:
@@ -61,9 +70,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_problem_handlers(app)
+    install_etags(app)  # inside the request context: its ids and metrics cover 304 and 412
+    app.add_middleware(ReadRequestMiddleware)  # lets upstream calls for GET/HEAD retry
+    # Outside ETags (a replay repeats the ETag), inside the rate limit (a 429 claims no key).
+    install_idempotency(app, settings)
+    # Just inside the request context (ids, metrics, access log cover a 429), ahead of the rest.
+    app.add_middleware(RateLimitMiddleware, limiter=limiter_from_settings(settings))
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in routes.routers():
         app.include_router(router)
+    install_openapi(app)
     return app
 
 

@@ -27,6 +27,8 @@ from grpc_status import rpc_status
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.kit.concurrency import VERSION_MISMATCH
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:salesops:problem:"
 
@@ -83,6 +85,10 @@ GRPC_TO_HTTP: dict[grpc.StatusCode, ProblemKind] = {
 }
 
 INTERNAL = GRPC_TO_HTTP[grpc.StatusCode.INTERNAL]
+# If-Match named a version the record is no longer at (FAILED_PRECONDITION whose
+# violation is VERSION_MISMATCH, see services/kit/concurrency.py); any other
+# FAILED_PRECONDITION stays 422.
+PRECONDITION_FAILED = ProblemKind(412, "precondition-failed", "Precondition failed")
 INTERNAL_DETAIL = "the request failed inside salesops; quote the request_id when reporting it"
 
 
@@ -223,6 +229,10 @@ def problem_from_rpc_error(error: grpc.aio.AioRpcError, upstream: str) -> Proble
     else:
         problem = Problem(kind, message or kind.title)
     _add_rich_details(problem, error)
+    if code is grpc.StatusCode.FAILED_PRECONDITION and any(
+        violation.type == VERSION_MISMATCH for violation in problem.violations
+    ):
+        problem.kind = PRECONDITION_FAILED
     return problem
 
 
@@ -366,6 +376,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The caller's roles do not allow this"),
         (404, "No such record in the caller's scope"),
         (409, "Conflicts with an existing record or a concurrent change"),
+        (412, "If-Match names a version the record is no longer at: read it again"),
         (422, "A business rule is not met: `violations` lists each rule"),
         (429, "Too many requests"),
         (503, "An upstream service is unavailable"),

@@ -1,8 +1,10 @@
 """Local development tokens: HS256-signed JWTs the gateway itself accepts.
 
-In production an identity provider signs RS256 tokens with a private key the
-gateway never holds, so issuing refuses there rather than mint tokens that a
-production gateway would (rightly) reject.
+In production an identity provider signs RS256/ES256 tokens with a private key
+the gateway never holds, so issuing refuses there rather than mint tokens that
+a production gateway would (rightly) reject. `sign_token` plays the identity
+provider for tests and local trials of the JWKS mode: it signs with a private
+key it is given, and refuses when SALESOPS_ENV=production.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import jwt
 
-from gateway.settings import GatewaySettings
+from gateway.settings import JWKS_KEY_TYPES, GatewaySettings
 from services.kit.identity import ALL_REGIONS, ROLES
 
 
@@ -39,9 +42,50 @@ def issue_token(
     settings = settings or GatewaySettings.from_env()
     if not settings.may_issue_tokens:
         raise TokenIssueRefused(
-            "this gateway verifies production tokens (SALESOPS_ENV=production or "
-            "SALESOPS_JWT_PUBLIC_KEY_FILE is set); get a token from the identity provider"
+            "this gateway verifies production tokens (SALESOPS_ENV=production, or "
+            "SALESOPS_JWT_PUBLIC_KEY_FILE or SALESOPS_JWT_JWKS_FILE is set); get a token "
+            "from the identity provider"
         )
+    assert settings.jwt_secret is not None  # HS256 mode always has a secret
+    claims = _claims(subject, roles, regions, ttl_seconds, settings)
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def sign_token(
+    subject: str,
+    roles: Iterable[str],
+    regions: Iterable[str],
+    *,
+    private_key: Any,
+    algorithm: str,
+    kid: str | None = None,
+    ttl_seconds: int = 3600,
+    settings: GatewaySettings | None = None,
+) -> str:
+    """Sign a token as the identity provider would: RS256 or ES256 with `private_key`.
+
+    For tests and local trials of a JWKS gateway only: refused (TokenIssueRefused)
+    when SALESOPS_ENV=production, where only the identity provider signs. `kid`
+    goes into the header so the gateway can pick the matching public key. The
+    claims and their checks are those of `issue_token`.
+    """
+    settings = settings or GatewaySettings.from_env()
+    if settings.production:
+        raise TokenIssueRefused("production tokens come from the identity provider only")
+    if algorithm not in JWKS_KEY_TYPES:
+        raise ValueError(f"algorithm must be one of {', '.join(JWKS_KEY_TYPES)}, not {algorithm!r}")
+    claims = _claims(subject, roles, regions, ttl_seconds, settings)
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(claims, private_key, algorithm=algorithm, headers=headers)
+
+
+def _claims(
+    subject: str,
+    roles: Iterable[str],
+    regions: Iterable[str],
+    ttl_seconds: int,
+    settings: GatewaySettings,
+) -> dict[str, Any]:
     if isinstance(roles, str) or isinstance(regions, str):
         # A bare string would be read one character at a time.
         raise ValueError("roles and regions must be lists of strings, not a string")
@@ -62,10 +106,8 @@ def issue_token(
         raise ValueError(f"regions must name at least one region, or {ALL_REGIONS!r} for all")
     if ttl_seconds <= 0:
         raise ValueError("ttl_seconds must be positive")
-    assert settings.jwt_secret is not None  # HS256 mode always has a secret
-
     now = int(time.time())
-    claims = {
+    return {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "sub": subject,
@@ -76,4 +118,3 @@ def issue_token(
         "roles": sorted(role_set),
         "regions": sorted(region_set),
     }
-    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")

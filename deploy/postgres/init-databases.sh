@@ -9,7 +9,8 @@
 # environment).
 set -euo pipefail
 
-SERVICES=(planning pipeline customers performance training)
+# The gateway keeps its idempotency records in a database of its own too.
+SERVICES=(planning pipeline customers performance training gateway)
 
 for service in "${SERVICES[@]}"; do
   password_variable="SALESOPS_${service^^}_DB_PASSWORD"

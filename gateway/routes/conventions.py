@@ -133,3 +133,11 @@ def page_request(page_size: int | None, page_token: str) -> common_pb2.PageReque
 RegionFilter = Annotated[str, Query(description="Only this region; all of the caller's if empty.")]
 PageSize = Annotated[int | None, Query(ge=1, le=500, description="1 to 500; default 50.")]
 PageToken = Annotated[str, Query(description="The next_page_token of the previous page.")]
+
+
+class FiscalPeriod(ProtoModel):
+    """The fiscal period a figure covers: start inclusive, end exclusive (UTC)."""
+
+    code: str
+    starts_at: datetime | None
+    ends_at: datetime | None

@@ -18,7 +18,6 @@ period (a year's quarters, a quarter's months).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -27,7 +26,7 @@ from salesops.customers.v1 import satisfaction_pb2
 
 from gateway.auth import ReadingCaller
 from gateway.problems import PROBLEM_RESPONSES
-from gateway.routes.conventions import ProtoModel, RegionFilter
+from gateway.routes.conventions import FiscalPeriod, ProtoModel, RegionFilter
 from gateway.upstreams import OpenUpstreams
 
 router = APIRouter(prefix="/v1/nps", tags=["satisfaction"], responses=PROBLEM_RESPONSES)
@@ -37,14 +36,6 @@ _DIMENSIONS = {
     "segment": satisfaction_pb2.NPS_DIMENSION_SEGMENT,
     "period": satisfaction_pb2.NPS_DIMENSION_PERIOD,
 }
-
-
-class FiscalPeriod(ProtoModel):
-    """The fiscal period the figures cover: start inclusive, end exclusive (UTC)."""
-
-    code: str
-    starts_at: datetime | None
-    ends_at: datetime | None
 
 
 class NpsFilter(ProtoModel):

@@ -10,7 +10,6 @@ definitions are in the proto (`salesops/pipeline/v1/analytics.proto`).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from fastapi import APIRouter, Depends, Query
@@ -20,7 +19,8 @@ from salesops.pipeline.v1 import analytics_pb2
 
 from gateway.auth import ReadingCaller
 from gateway.problems import PROBLEM_RESPONSES
-from gateway.routes.conventions import ProtoModel, RegionFilter, proto_to_json
+from gateway.routes.contracts import Money
+from gateway.routes.conventions import FiscalPeriod, ProtoModel, RegionFilter, proto_to_json
 from gateway.upstreams import OpenUpstreams
 
 router = APIRouter(
@@ -51,14 +51,6 @@ _DIMENSIONS = {
     "owner": analytics_pb2.ANALYTICS_DIMENSION_OWNER,
     "pipeline": analytics_pb2.ANALYTICS_DIMENSION_PIPELINE,
 }
-
-
-class FiscalPeriod(ProtoModel):
-    """The fiscal period a figure covers: start inclusive, end exclusive (UTC)."""
-
-    code: str
-    starts_at: datetime | None
-    ends_at: datetime | None
 
 
 class AnalyticsFilter(ProtoModel):
@@ -117,13 +109,6 @@ class WinRateReport(ProtoModel):
     filter: AnalyticsFilter
     total: WinRate
     groups: list[WinRate]
-
-
-class Money(ProtoModel):
-    """An amount in integer minor units of a currency."""
-
-    currency: str
-    amount_minor: int
 
 
 class DealSize(ProtoModel):

@@ -77,7 +77,7 @@ class TeamReadiness(ProtoModel):
     figures: ReadinessFigures
 
 
-class Readiness(BaseModel):
+class ReadinessReport(BaseModel):
     """The answer: `rep`, or `team` with its `reps`, or `region` with its `figures` and `teams`."""
 
     as_of_time: datetime | None
@@ -96,7 +96,7 @@ async def get_readiness(
     rep: Annotated[str, Query(max_length=100, description="A rep's id.")] = "",
     team: Annotated[str, Query(max_length=100, description="A team's id.")] = "",
     region: Annotated[str, Query(max_length=32, description="A region code.")] = "",
-) -> Readiness:
+) -> ReadinessReport:
     given = [name for name, value in (("rep", rep), ("team", team), ("region", region)) if value]
     if len(given) != 1:
         raise Problem.of(
@@ -111,7 +111,7 @@ async def get_readiness(
         rep_reply = await upstreams.call(
             "training", "GetRepReadiness", pb.GetRepReadinessRequest(rep_id=rep), caller
         )
-        return Readiness(
+        return ReadinessReport(
             as_of_time=rep_reply.as_of_time.ToDatetime(tzinfo=UTC),
             rep=RepReadiness.from_proto(rep_reply.readiness),
         )
@@ -119,7 +119,7 @@ async def get_readiness(
         team_reply = await upstreams.call(
             "training", "GetTeamReadiness", pb.GetTeamReadinessRequest(team_id=team), caller
         )
-        return Readiness(
+        return ReadinessReport(
             as_of_time=team_reply.as_of_time.ToDatetime(tzinfo=UTC),
             team=TeamReadiness.from_proto(team_reply.team),
             reps=[RepReadiness.from_proto(r) for r in team_reply.reps],
@@ -127,7 +127,7 @@ async def get_readiness(
     region_reply = await upstreams.call(
         "training", "GetRegionReadiness", pb.GetRegionReadinessRequest(region=region), caller
     )
-    return Readiness(
+    return ReadinessReport(
         as_of_time=region_reply.as_of_time.ToDatetime(tzinfo=UTC),
         region=region_reply.region,
         figures=ReadinessFigures.from_proto(region_reply.figures),

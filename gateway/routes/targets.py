@@ -173,7 +173,7 @@ async def allocate_target(
     return AllocationResult.from_proto(reply)
 
 
-class RollUpLine(ProtoModel):
+class TargetRollUpLine(ProtoModel):
     """One parent unit: its amount against the sum of its allocated children."""
 
     unit_id: str
@@ -188,7 +188,7 @@ class TargetRollUp(ProtoModel):
     """The target and every parent unit's line, in unit id order."""
 
     target: Target | None
-    lines: list[RollUpLine]
+    lines: list[TargetRollUpLine]
     adds_up: bool
 
 
@@ -209,7 +209,7 @@ class AdjustedAllocation(ProtoModel):
 
     allocation: TargetAllocation | None
     previous_value: int
-    lines: list[RollUpLine]
+    lines: list[TargetRollUpLine]
     adds_up: bool
 
 

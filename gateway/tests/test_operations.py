@@ -39,6 +39,7 @@ def test_readyz_is_200_when_every_upstream_serves(client: TestClient) -> None:
     assert response.json() == {
         "status": "ready",
         "upstreams": {name: "SERVING" for name in SERVICES},
+        "circuits": {name: "closed" for name in SERVICES},
     }
     metrics = client.get("/metrics").text
     assert 'salesops_gateway_upstream_up{upstream="customers"} 1.0' in metrics
@@ -58,6 +59,7 @@ def test_readyz_is_503_naming_the_upstream_that_is_down(
             **{name: "SERVING" for name in SERVICES},
             "customers": "UNAVAILABLE",
         },
+        "circuits": {name: "closed" for name in SERVICES},
     }
     assert 'salesops_gateway_upstream_up{upstream="customers"} 0.0' in client.get("/metrics").text
 
@@ -186,6 +188,9 @@ def test_openapi_documents_every_route_and_the_bearer_scheme(client: TestClient)
         "/v1/reps/{rep_id}",
         "/v1/reps/{rep_id}:assign",
         "/v1/reps/{rep_id}:leave",
+        "/v1/reps/{rep_id}/overview",
+        "/v1/regions/{region}/dashboard",
+        "/v1/regions/{region}/report",
         "/v1/territories",
         "/v1/territories/coverage",
         "/v1/territories/{territory_id}",

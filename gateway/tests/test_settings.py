@@ -17,6 +17,7 @@ def test_defaults_are_a_development_gateway() -> None:
     assert settings.port == 8080
     assert settings.jwt_algorithm == "HS256"
     assert settings.jwt_secret == DEV_JWT_SECRET
+    assert settings.jwt_jwks == ()  # no key set: SALESOPS_JWT_JWKS_FILE is unset
     assert (settings.jwt_issuer, settings.jwt_audience) == ("salesops", "salesops-api")
     assert settings.jwt_leeway_seconds == 30
     assert settings.upstream_timeout_seconds == 5.0

@@ -217,3 +217,17 @@ def serve_metrics(port: int, addr: str = "0.0.0.0") -> int:
     """Serve `/metrics` on `port` (0 picks a free one) and return the bound port."""
     server, _thread = start_http_server(port, addr=addr)
     return int(server.server_port)
+
+
+# --- idempotency keys (gateway) ----------------------------------------------------
+# A replay is a retried POST answered from the gateway's store instead of running twice.
+IDEMPOTENT_REPLAYS = Counter(
+    "salesops_gateway_idempotent_replays_total",
+    "POSTs answered with the stored first answer to their Idempotency-Key.",
+)
+IDEMPOTENCY_CONFLICTS = Counter(
+    "salesops_gateway_idempotency_conflicts_total",
+    "POSTs refused over their Idempotency-Key, by reason: in_flight (409, the first request "
+    "has not answered) or other_request (422, the key was first used for another request).",
+    ["reason"],
+)

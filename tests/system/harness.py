@@ -678,6 +678,56 @@ def expect(response: httpx.Response, status: int) -> dict[str, Any]:
     return response.json() if response.content else {}
 
 
+def create_unit(
+    http: httpx.Client,
+    code: str,
+    kind: str,
+    region: str,
+    parent: str = "",
+    manager: str = "",
+    name: str = "",
+) -> str:
+    """An org unit through the gateway (`code` must be unique); its id."""
+    body = {"code": code, "name": name or code, "kind": kind, "region": region}
+    body.update({"parent_id": parent, "manager_id": manager})
+    created: str = expect(http.post("/v1/org-units", json=body), 201)["unit_id"]
+    return created
+
+
+def hire_rep(
+    http: httpx.Client, rep_id: str, team_unit_id: str, hire_date: str, capacity: int = 20
+) -> None:
+    """A rep hired into a team through the gateway (planning tells the other services)."""
+    body = {
+        "rep_id": rep_id,
+        "name": rep_id,
+        "email": f"{rep_id}@example.com",
+        "team_unit_id": team_unit_id,
+        "capacity": capacity,
+        "hire_date": hire_date,
+    }
+    expect(http.post("/v1/reps", json=body), 201)
+
+
+def create_plan(
+    http: httpx.Client,
+    org_unit_id: str,
+    period_code: str,
+    owner_id: str,
+    currency: str,
+    **extra: str,
+) -> dict[str, Any]:
+    """A draft sales plan for a unit and fiscal period through the gateway."""
+    body = {
+        "org_unit_id": org_unit_id,
+        "period_code": period_code,
+        "owner_id": owner_id,
+        "currency": currency,
+        **extra,
+    }
+    return expect(http.post("/v1/plans", json=body), 201)
+
+
 def create_qualified_lead(http: httpx.Client, **overrides: str) -> dict[str, Any]:
     # A lead captured without an owner is routed, and with no territory it waits
     # unassigned, which cannot be converted: these flows name the rep.

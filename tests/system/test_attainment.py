@@ -72,10 +72,7 @@ def test_attainment_follows_contracts_signed_and_cancelled(platform: harness.Pla
 
     # The organisation: a region unit with two teams, three reps.
     def unit(code: str, kind: str, parent: str = "", manager: str = "") -> str:
-        body = {"code": f"{code}-{tag}", "name": code, "kind": kind, "region": region}
-        body.update({"parent_id": parent, "manager_id": manager})
-        created: str = harness.expect(boss.post("/v1/org-units", json=body), 201)["unit_id"]
-        return created
+        return harness.create_unit(boss, f"{code}-{tag}", kind, region, parent, manager)
 
     company = unit("co", "company")
     root = unit("region", "region", company, director)
@@ -83,36 +80,11 @@ def test_attainment_follows_contracts_signed_and_cancelled(platform: harness.Pla
     team_b = unit("team-b", "team", root, f"mgr-b-{tag}")
     reps = {f"rep-a1-{tag}": team_a, f"rep-a2-{tag}": team_a, f"rep-b1-{tag}": team_b}
     for rep, team in reps.items():
-        harness.expect(
-            boss.post(
-                "/v1/reps",
-                json={
-                    "rep_id": rep,
-                    "name": rep,
-                    "email": f"{rep}@example.com",
-                    "team_unit_id": team,
-                    "capacity": 20,
-                    "hire_date": period_start,
-                },
-            ),
-            201,
-        )
+        harness.hire_rep(boss, rep, team, period_start)
     a1, a2, b1 = reps
 
     # The quarter's plan: 1,000,000.00 EUR, 3:1 to the teams, equally to their reps.
-    plan = harness.expect(
-        boss.post(
-            "/v1/plans",
-            json={
-                "org_unit_id": root,
-                "period_code": quarter.code,
-                "strategy": "Grow analytics",
-                "owner_id": director,
-                "currency": EUR,
-            },
-        ),
-        201,
-    )
+    plan = harness.create_plan(boss, root, quarter.code, director, EUR, strategy="Grow analytics")
     target = harness.expect(
         boss.post(
             f"/v1/plans/{plan['plan_id']}/targets",

@@ -63,41 +63,14 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
 
     # Planning: a region with one team under `manager`, two reps, a quarter's quota each.
     def unit(code: str, kind: str, parent: str = "", manager_id: str = "") -> str:
-        body = {"code": f"{code}-{tag}", "name": code, "kind": kind, "region": region}
-        body.update({"parent_id": parent, "manager_id": manager_id})
-        created: str = harness.expect(boss.post("/v1/org-units", json=body), 201)["unit_id"]
-        return created
+        return harness.create_unit(boss, f"{code}-{tag}", kind, region, parent, manager_id)
 
     root = unit("region", "region", unit("co", "company"), director)
     team = unit("team", "team", root, manager)
     winner, loser = f"rep-w-{tag}", f"rep-l-{tag}"
     for rep in (winner, loser):
-        harness.expect(
-            boss.post(
-                "/v1/reps",
-                json={
-                    "rep_id": rep,
-                    "name": rep,
-                    "email": f"{rep}@example.com",
-                    "team_unit_id": team,
-                    "capacity": 20,
-                    "hire_date": quarter.starts_at.date().isoformat(),
-                },
-            ),
-            201,
-        )
-    plan = harness.expect(
-        boss.post(
-            "/v1/plans",
-            json={
-                "org_unit_id": root,
-                "period_code": quarter.code,
-                "owner_id": director,
-                "currency": EUR,
-            },
-        ),
-        201,
-    )
+        harness.hire_rep(boss, rep, team, quarter.starts_at.date().isoformat())
+    plan = harness.create_plan(boss, root, quarter.code, director, EUR)
     target = harness.expect(
         boss.post(
             f"/v1/plans/{plan['plan_id']}/targets",

@@ -177,29 +177,13 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
 
     # Planning hires the rep: training assigns the onboarding path.
     def unit(code: str, kind: str, parent: str = "", manager_id: str = "") -> str:
-        body = {"code": f"{code}-{tag}", "name": code, "kind": kind, "region": region}
-        body.update({"parent_id": parent, "manager_id": manager_id})
-        created: str = harness.expect(boss.post("/v1/org-units", json=body), 201)["unit_id"]
-        return created
+        return harness.create_unit(boss, f"{code}-{tag}", kind, region, parent, manager_id)
 
     team = unit(
         "team", "team", unit("region", "region", unit("co", "company"), director), f"mgr-{tag}"
     )
     rep = f"rep-{tag}"
-    harness.expect(
-        boss.post(
-            "/v1/reps",
-            json={
-                "rep_id": rep,
-                "name": rep,
-                "email": f"{rep}@example.com",
-                "team_unit_id": team,
-                "capacity": 10,
-                "hire_date": quarter.starts_at.date().isoformat(),
-            },
-        ),
-        201,
-    )
+    harness.hire_rep(boss, rep, team, quarter.starts_at.date().isoformat(), capacity=10)
 
     def assigned(course_id: str) -> dict[str, Any] | None:
         found = [e for e in enrollments_of(boss, rep) if e["course_id"] == course_id]

@@ -1,0 +1,1 @@
+"""`salesctl`, the command-line client for regional teams, built on the SDK."""
