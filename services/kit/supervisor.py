@@ -164,6 +164,10 @@ def run_platform() -> int:
     try:
         supervisor.watch()
     except KeyboardInterrupt:
+        # A second signal (make forwards SIGTERM to its whole group; an impatient Ctrl-C)
+        # must not interrupt the stop itself and orphan the children: stopping is under way.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, signal.SIG_IGN)
         print("\nsalesops | stopping every process…", flush=True)
         supervisor.stop(settings.shutdown_grace_seconds)
         print("salesops | stopped", flush=True)
