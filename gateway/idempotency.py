@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -65,11 +66,18 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.openapi import PATCHES
-from gateway.problems import FieldError, Problem, ProblemKind, kind_for_http_status
+from gateway.problems import (
+    GRPC_TO_HTTP,
+    FieldError,
+    Problem,
+    ProblemKind,
+    kind_for_http_status,
+)
 from gateway.settings import GatewaySettings
 from services.kit.db import UTCDateTime, make_engine, new_metadata, utcnow
 from services.kit.metrics import IDEMPOTENCY_CONFLICTS, IDEMPOTENT_REPLAYS
 
+DEADLINE_EXCEEDED_TYPE = GRPC_TO_HTTP[grpc.StatusCode.DEADLINE_EXCEEDED].type_uri
 log = logging.getLogger("salesops.gateway.idempotency")
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
@@ -600,10 +608,27 @@ class _FirstRequest:
         except HTTPException:  # over the request context's body limit
             self.body_unreadable = True
 
+    def _outcome_unknown(self) -> bool:
+        """Whether the answer is a deadline that ran out before the service answered.
+
+        The service may still have done the work after the gateway stopped waiting,
+        so running the request again could do it twice: that 503 is kept and
+        replayed like any answer, and the client reads the record to learn the
+        outcome. Any other 5xx (the service was unreachable, its circuit open)
+        releases the key: nothing reached the service.
+        """
+        if self.status != 503:
+            return False
+        try:
+            problem = json.loads(bytes(self.body))
+        except ValueError:
+            return False
+        return isinstance(problem, dict) and problem.get("type") == DEADLINE_EXCEEDED_TYPE
+
     async def _settle(self) -> None:
         self.settled = True
         keep = (
-            self.status < 500
+            (self.status < 500 or self._outcome_unknown())
             and self.status not in NOT_STORED_CLIENT_ERRORS
             and not self.body_unreadable
         )

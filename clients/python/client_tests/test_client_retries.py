@@ -186,3 +186,18 @@ def test_connection_failures_of_a_read_are_retried_then_reported() -> None:
         script.client().leads.get("L-1")
     assert len(script.requests) == 4
     assert "after 4 attempt(s)" in str(failed.value)
+
+
+def test_a_write_whose_deadline_ran_out_is_not_retried_but_a_read_is() -> None:
+    # The service may have done the write after the gateway stopped waiting: the outcome
+    # is unknown, and the gateway keeps that answer for the key, so the SDK says so at once.
+    script = Script(problem(503, "deadline-exceeded", **{"Retry-After": "1"}))
+    with pytest.raises(Unavailable) as unknown:
+        script.client().leads.create({"region": "emea", "company_name": "Acme"})
+    assert unknown.value.type == "urn:salesops:problem:deadline-exceeded"
+    assert len(script.requests) == 1 and script.sleeps == []
+    read = Script(
+        problem(503, "deadline-exceeded", **{"Retry-After": "1"}), httpx.Response(200, json=LEAD)
+    )
+    assert read.client().leads.get("L-1") == LEAD
+    assert read.sleeps == [1.0]

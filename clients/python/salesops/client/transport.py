@@ -109,7 +109,12 @@ class Transport:
             if response.status_code < 400:
                 return response
             error = error_from_response(response)
-            delay = self._retry_delay(error, attempt) if retryable else None
+            # A write whose deadline ran out may have happened: the gateway keeps that
+            # answer for its key, so retrying cannot help; read the record instead.
+            outcome_unknown = method not in {"GET", "HEAD"} and error.type.endswith(
+                "deadline-exceeded"
+            )
+            delay = None if outcome_unknown or not retryable else self._retry_delay(error, attempt)
             if delay is None:
                 raise error
             self._sleep(delay)
