@@ -36,7 +36,7 @@ def upstream_settings(service: str, database: Database) -> Iterator[GatewaySetti
         yield GatewaySettings.from_env(
             {
                 f"SALESOPS_{service.upper()}_TARGET": f"127.0.0.1:{server.port}",
-                "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+                "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
             }
         )
     finally:

@@ -57,7 +57,7 @@ def customers_settings(customers_target: str) -> GatewaySettings:
             # Never called by these tests; an address nothing listens on.
             "SALESOPS_PIPELINE_TARGET": "127.0.0.1:9",
             "SALESOPS_CUSTOMERS_TARGET": customers_target,
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
         }
     )
 

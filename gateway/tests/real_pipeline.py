@@ -50,7 +50,7 @@ def real_settings(pipeline_target: str) -> GatewaySettings:
             "SALESOPS_PIPELINE_TARGET": pipeline_target,
             # Never called by these tests; an address nothing listens on.
             "SALESOPS_CUSTOMERS_TARGET": "127.0.0.1:9",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
         }
     )
 

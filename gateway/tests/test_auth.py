@@ -72,23 +72,25 @@ def test_a_missing_header_is_401_with_a_bearer_challenge(client: TestClient) -> 
 
 
 @pytest.mark.parametrize(
-    ("claims", "says"),
+    ("make_claims", "says"),
     [
-        (_claims(exp=int(time.time()) - 120), "expired"),
-        (_claims(aud="someone-else"), "audience"),
-        (_claims(iss="evil"), "issuer"),
-        (_claims(nbf=int(time.time()) + 600), "not valid yet"),
-        (_claims(sub=None), "'sub'"),
-        (_claims(roles=None), "'roles'"),
-        (_claims(regions=[]), "'regions'"),
-        (_claims(roles=["wizard"]), "unknown"),
+        (lambda: _claims(exp=int(time.time()) - 120), "expired"),
+        (lambda: _claims(aud="someone-else"), "audience"),
+        (lambda: _claims(iss="evil"), "issuer"),
+        (lambda: _claims(nbf=int(time.time()) + 600), "not valid yet"),
+        (lambda: _claims(sub=None), "'sub'"),
+        (lambda: _claims(roles=None), "'roles'"),
+        (lambda: _claims(regions=[]), "'regions'"),
+        (lambda: _claims(roles=["wizard"]), "unknown"),
     ],
     ids=["expired", "audience", "issuer", "nbf", "no-sub", "no-roles", "no-regions", "role"],
 )
 def test_a_token_with_bad_claims_is_401(
-    client: TestClient, claims: dict[str, Any], says: str
+    client: TestClient, make_claims: Callable[[], dict[str, Any]], says: str
 ) -> None:
-    _assert_401(_get(client, jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")), says)
+    # Claims are made when the test runs: made at collection, a valid `exp` could
+    # lapse before a long suite reaches the test.
+    _assert_401(_get(client, jwt.encode(make_claims(), DEV_JWT_SECRET, algorithm="HS256")), says)
 
 
 def test_leeway_tolerates_small_clock_skew(client: TestClient) -> None:
@@ -329,19 +331,19 @@ def test_alg_none_and_the_public_key_as_hmac_secret_are_401_in_jwks_mode(
 
 
 @pytest.mark.parametrize(
-    ("claims", "says"),
+    ("make_claims", "says"),
     [
-        (_claims(exp=int(time.time()) - 120), "expired"),
-        (_claims(nbf=int(time.time()) + 600), "not valid yet"),
-        (_claims(iss="evil"), "issuer"),
-        (_claims(aud="someone-else"), "audience"),
+        (lambda: _claims(exp=int(time.time()) - 120), "expired"),
+        (lambda: _claims(nbf=int(time.time()) + 600), "not valid yet"),
+        (lambda: _claims(iss="evil"), "issuer"),
+        (lambda: _claims(aud="someone-else"), "audience"),
     ],
     ids=["expired", "nbf", "issuer", "audience"],
 )
 def test_key_set_tokens_get_the_same_claim_checks(
-    jwks_client: TestClient, ec_private: Any, claims: dict[str, Any], says: str
+    jwks_client: TestClient, ec_private: Any, make_claims: Callable[[], dict[str, Any]], says: str
 ) -> None:
-    token = jwt.encode(claims, ec_private, algorithm="ES256", headers={"kid": "ec-1"})
+    token = jwt.encode(make_claims(), ec_private, algorithm="ES256", headers={"kid": "ec-1"})
     _assert_401(_get(jwks_client, token), says)
 
 

@@ -61,7 +61,7 @@ def gateway_env(pipeline_api: str, customers_upstream: Upstream) -> dict[str, st
     return {
         "SALESOPS_PIPELINE_TARGET": pipeline_api,
         "SALESOPS_CUSTOMERS_TARGET": customers_upstream.target,
-        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
     }
 
 

@@ -54,7 +54,7 @@ def env_for(pipeline: str, database_url: str, **extra: str) -> Env:
     return {
         "SALESOPS_PIPELINE_TARGET": pipeline,
         "SALESOPS_CUSTOMERS_TARGET": "127.0.0.1:9",  # never called here
-        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
         "SALESOPS_GATEWAY_DATABASE_URL": database_url,
         **extra,
     }

@@ -45,7 +45,7 @@ def gateway_env(
         "SALESOPS_PIPELINE_TARGET": pipeline_upstream.target,
         "SALESOPS_CUSTOMERS_TARGET": customers_upstream.target,
         "SALESOPS_PLANNING_TARGET": planning_api,
-        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
     }
 
 

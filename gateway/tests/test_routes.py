@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -208,8 +209,9 @@ def test_a_stopped_upstream_is_503_quickly(
 ) -> None:
     pipeline_upstream.stop()
     began = time.monotonic()
+    # "unavailable", not "deadline-exceeded": refused at once, not waited out (2 s deadline).
     body = _problem(client.get("/v1/leads", headers=bearer()), 503, "unavailable")
-    assert time.monotonic() - began < 1.5
+    assert time.monotonic() - began < 5.0
     assert body["detail"] == "the pipeline service is unavailable; try again shortly"
     assert "127.0.0.1" not in body["detail"]
 
@@ -220,11 +222,16 @@ def test_a_slow_upstream_is_503_at_the_deadline(
     settings = GatewaySettings.from_env(
         {**gateway_env, "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "0.2"}
     )
-    pipeline_upstream.recorder.failures["ListLeads"] = lambda context: time.sleep(1)
-    with TestClient(create_app(settings)) as client:
-        began = time.monotonic()
-        _problem(client.get("/v1/leads", headers=bearer()), 503, "deadline-exceeded")
-        assert time.monotonic() - began < 0.9
+    release = threading.Event()
+    pipeline_upstream.recorder.failures["ListLeads"] = lambda context: release.wait(10)
+    try:
+        with TestClient(create_app(settings)) as client:
+            began = time.monotonic()
+            _problem(client.get("/v1/leads", headers=bearer()), 503, "deadline-exceeded")
+            # Far inside the 10 s stall; the margin is for a loaded CI machine.
+            assert time.monotonic() - began < 5.0
+    finally:
+        release.set()
 
 
 def test_list_leads_filters_and_pages(

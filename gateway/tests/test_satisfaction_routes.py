@@ -59,7 +59,7 @@ def gateway_env(customers_api: str, pipeline_upstream: Upstream) -> dict[str, st
     return {
         "SALESOPS_PIPELINE_TARGET": pipeline_upstream.target,
         "SALESOPS_CUSTOMERS_TARGET": customers_api,
-        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+        "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
     }
 
 

@@ -412,7 +412,7 @@ def seed_north(platform: harness.Platform) -> Seeded:
         )
         return response.json() if response.status_code == 201 else None
 
-    customer = harness.wait_until(customer_opened, timeout=20, what="a customer in NORTH")
+    customer = harness.wait_until(customer_opened, timeout=30, what="a customer in NORTH")
     course = harness.expect(
         admin.post(
             "/v1/courses",
@@ -446,7 +446,7 @@ def seed_north(platform: harness.Platform) -> Seeded:
         )
         return str(response.json()["opportunity_id"]) if response.status_code == 201 else None
 
-    deal = harness.wait_until(opportunity, timeout=20, what="an opportunity in NORTH")
+    deal = harness.wait_until(opportunity, timeout=30, what="an opportunity in NORTH")
     matrix_rep = harness.client(
         platform, harness.issue(platform, SUBJECTS["rep"], ["rep"], [NORTH])
     )

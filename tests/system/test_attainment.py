@@ -136,7 +136,7 @@ def test_attainment_follows_contracts_signed_and_cancelled(platform: harness.Pla
                 raise
 
         contract: dict[str, Any] = harness.wait_until(
-            attempt, timeout=20, interval=0.3, what=f"a contract for {rep}"
+            attempt, timeout=30, interval=0.3, what=f"a contract for {rep}"
         )
         return contract
 

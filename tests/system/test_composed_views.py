@@ -172,7 +172,7 @@ def test_overview_dashboard_and_report_figures(
                 raise
 
         contract: dict[str, Any] = harness.wait_until(
-            attempt, timeout=20, interval=0.3, what=f"a contract for {rep}"
+            attempt, timeout=30, interval=0.3, what=f"a contract for {rep}"
         )
         return contract
 

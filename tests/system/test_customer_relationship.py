@@ -56,11 +56,12 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         found = [c["customer_id"] for c in customers if c["source_lead_id"] == lead["lead_id"]]
         return found[0] if found else None
 
-    account = harness.wait_until(account_of_lead, timeout=10, what="the account")
+    account = harness.wait_until(account_of_lead, timeout=30, what="the account")
 
     # The pipeline's activity and service case reach the customers timeline as events.
-    harness.expect(
-        own.post(
+    # The pipeline learns of the account by an event too: until it has, the account is 404.
+    def call_logged() -> dict[str, Any] | None:
+        response = own.post(
             "/v1/activities",
             json={
                 "type": "call",
@@ -68,9 +69,10 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
                 "outcome": "onboarding planned",
                 "customer_id": account,
             },
-        ),
-        201,
-    )
+        )
+        return None if response.status_code == 404 else harness.expect(response, 201)
+
+    harness.wait_until(call_logged, timeout=30, what="the pipeline to know the account")
 
     def case_opened() -> dict[str, Any] | None:
         response = boss.post(
@@ -85,7 +87,7 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         )
         return response.json() if response.status_code == 201 else None
 
-    case = harness.wait_until(case_opened, timeout=10, what="the pipeline's copy of the account")
+    case = harness.wait_until(case_opened, timeout=30, what="the pipeline's copy of the account")
     harness.expect(boss.post(f"/v1/cases/{case['case_id']}:start", json={}), 200)
     harness.expect(
         boss.post(
@@ -100,7 +102,7 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         kinds = {e["ref_type"] for e in entries}
         return kinds if {"activity", "case"} <= kinds else None
 
-    harness.wait_until(timeline_kinds, timeout=15, what="the activity and the case on the timeline")
+    harness.wait_until(timeline_kinds, timeout=30, what="the activity and the case on the timeline")
 
     period = FiscalCalendar().periods_containing(datetime.now(UTC))[0].code
 
@@ -111,7 +113,7 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
 
     # The case's score arrives as a CSAT answer.
     harness.wait_until(
-        lambda: figures()["csat_responses"] == 1, timeout=15, what="CSAT from the resolved case"
+        lambda: figures()["csat_responses"] == 1, timeout=30, what="CSAT from the resolved case"
     )
     assert figures()["csat_score_sum"] == 2 and figures()["nps_responses"] == 0
 
@@ -139,7 +141,7 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         )
         return response.json() if response.status_code == 201 else None
 
-    other = harness.wait_until(other_opened, timeout=10, what="the second account")
+    other = harness.wait_until(other_opened, timeout=30, what="the second account")
 
     def deal_opened() -> str | None:
         response = own.post(
@@ -148,7 +150,7 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         )
         return response.json()["opportunity_id"] if response.status_code == 201 else None
 
-    deal = harness.wait_until(deal_opened, timeout=10, what="the pipeline's copy of the account")
+    deal = harness.wait_until(deal_opened, timeout=30, what="the pipeline's copy of the account")
     merged = harness.expect(
         boss.post(f"/v1/customers/{account}:merge", json={"merged_id": other["customer_id"]}), 200
     )
@@ -158,4 +160,4 @@ def test_timeline_satisfaction_health_and_merge(platform: harness.Platform) -> N
         opportunity = harness.expect(own.get(f"/v1/opportunities/{deal}"), 200)
         return bool(opportunity["customer_id"] == account)
 
-    harness.wait_until(repointed, timeout=15, what="the deal to point to the survivor")
+    harness.wait_until(repointed, timeout=30, what="the deal to point to the survivor")

@@ -60,7 +60,7 @@ def test_salesops_run_is_ready_within_60_seconds_and_stops_on_sigterm(
             )
             harness.wait_until(
                 lambda: "ready: gateway" in log_path.read_text(errors="replace"),
-                timeout=10,
+                timeout=30,
                 what="the ready announcement",
             )
             process.send_signal(signal.SIGTERM)

@@ -129,7 +129,7 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
                 raise
 
         contract: dict[str, Any] = harness.wait_until(
-            attempt, timeout=20, interval=0.3, what="a signed contract"
+            attempt, timeout=30, interval=0.3, what="a signed contract"
         )
         return contract
 
@@ -141,7 +141,7 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
         total = sum(minor(c["amount"]) for c in credits)
         return total if total == 30_000_000 else None
 
-    harness.wait_until(direct_total, timeout=10, what="the winner's direct credits")
+    harness.wait_until(direct_total, timeout=30, what="the winner's direct credits")
     overlay = [c for c in credits_of(boss, manager, quarter.code) if c["kind"] == "overlay"]
     assert sorted(minor(c["amount"]) for c in overlay) == [10_000_000, 20_000_000]
     assert {c["from_rep_id"] for c in overlay} == {winner}
@@ -235,7 +235,7 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
         [rate] = [x for x in card["lines"] if x["source"] == "win_rate"]
         return rate if rate["scored"] else None
 
-    rate = harness.wait_until(win_rate_scored, timeout=10, what="the loser's win rate")
+    rate = harness.wait_until(win_rate_scored, timeout=30, what="the loser's win rate")
     assert (rate["value"], rate["score"]) == (0, 0), rate
     harness.expect(
         boss.post(
@@ -281,7 +281,7 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
             ).rowcount
         return changed == 1
 
-    harness.wait_until(backdated, timeout=10, what="the idle opportunity's copy")
+    harness.wait_until(backdated, timeout=30, what="the idle opportunity's copy")
     run = harness.expect(
         boss.post("/v1/inspections:run", json={"region": region, "period_code": month.code}),
         201,  # a run is a record of its own

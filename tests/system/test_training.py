@@ -190,7 +190,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
         return found[0] if found else None
 
     onboarded = harness.wait_until(
-        lambda: assigned(onboarding["course_id"]), timeout=10, what="the onboarding enrollment"
+        lambda: assigned(onboarding["course_id"]), timeout=30, what="the onboarding enrollment"
     )
     assert (onboarded["source"], onboarded["path_id"]) == ("rule", path["path_id"]), onboarded
     assert onboarded["reason"], onboarded
@@ -224,7 +224,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
 
     for n in range(3):
         deal = harness.wait_until(
-            lambda n=n: opportunity(f"Lost {n} {tag}"), timeout=15, what="an opportunity"
+            lambda n=n: opportunity(f"Lost {n} {tag}"), timeout=30, what="an opportunity"
         )
         harness.expect(
             rep_http.post(f"/v1/opportunities/{deal}:lose", json={"reason": "price"}), 200
@@ -236,7 +236,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
         return line
 
     harness.wait_until(
-        lambda: scorecard_line("win_rate")["scored"], timeout=10, what="the rep's win rate"
+        lambda: scorecard_line("win_rate")["scored"], timeout=30, what="the rep's win rate"
     )
     training_before = scorecard_line("training")
     assert training_before["value"] == 0, training_before
@@ -247,7 +247,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
         200,
     )
     gap_course = harness.wait_until(
-        lambda: assigned(negotiation["course_id"]), timeout=10, what="the course for the gap"
+        lambda: assigned(negotiation["course_id"]), timeout=30, what="the course for the gap"
     )
     assert gap_course["source"] == "rule" and "negotiation" in gap_course["reason"], gap_course
     due = date.fromisoformat(gap_course["due_on"])
@@ -333,7 +333,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
             ).fetchone()
         return row is not None and row[0] == "expired"
 
-    harness.wait_until(pipeline_copy_expired, timeout=10, what="the expiry in the pipeline")
+    harness.wait_until(pipeline_copy_expired, timeout=30, what="the expiry in the pipeline")
     refused_again = advance(str(blocked))
     assert refused_again.status_code == 422, refused_again.text
     violations = refused_again.json()["violations"]

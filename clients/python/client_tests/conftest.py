@@ -58,7 +58,7 @@ def served_gateway(
     settings = GatewaySettings.from_env(
         {
             "SALESOPS_PIPELINE_TARGET": f"127.0.0.1:{api.port}",
-            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "5",
+            "SALESOPS_GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30",  # loaded CI machines
             # Anything the gateway keeps on disk stays in this test's directory.
             "SALESOPS_DATA_DIR": str(tmp_path),
             **env,
