@@ -20,7 +20,7 @@ LINT_PATHS  := services gateway tests clients protos/generate.py
 MYPY_PATHS  := services gateway clients/python
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint protos openapi sdk migrate bench clean
+.PHONY: help setup run test lint protos openapi sdk migrate bench clean demo
 
 help: ## List the targets
 	@echo "usage: make <target>"
@@ -42,6 +42,9 @@ $(BUF_STAMP):
 
 run: setup ## Migrate every service, start all apis, workers and the gateway
 	$(BIN)/salesops run
+
+demo: setup ## A quarter of a sales organisation through the gateway (DEMO_ARGS='--scale 0.2 --seed 7')
+	$(BIN)/python -m salesops.demo $(DEMO_ARGS)
 
 test: setup ## Run the test suite (extra pytest options: PYTEST_ARGS='-k lead -x')
 	$(BIN)/pytest $(PYTEST_ARGS)
