@@ -67,7 +67,13 @@ def test_salesops_run_is_ready_within_60_seconds_and_stops_on_sigterm(
             assert process.wait(timeout=30) == 0
         finally:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
+                # Stop it the way a user does, so it stops its children: they run in
+                # sessions of their own, and a SIGKILL to the supervisor would orphan them.
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
     output = log_path.read_text(errors="replace")
     for service in SERVICES:
         assert f"{service}-api" in output and f"{service}-worker" in output
