@@ -607,6 +607,24 @@ def running_platform(
         )
 
 
+@contextlib.contextmanager
+def isolated_platform(name: str, workdir: Path) -> Iterator[tuple[Platform, ThrowawayRabbit]]:
+    """A platform on a RabbitMQ node and PostgreSQL databases of its own, for fault tests
+    that stop the broker: nothing shared with other tests is touched."""
+    rabbit = ThrowawayRabbit()
+    databases = PostgresDatabases()
+    try:
+        rabbit.start()
+        databases.create()
+        with running_platform(name, rabbit.amqp_uri, workdir, databases) as platform:
+            yield platform, rabbit
+    finally:
+        try:
+            rabbit.cleanup()
+        finally:
+            databases.drop()
+
+
 def connect(platform: Platform, service: str) -> psycopg.Connection[Any]:
     """An autocommit connection to one of the platform's databases, to check its tables."""
     return psycopg.connect(platform.database_urls[service], autocommit=True, connect_timeout=5)
@@ -726,6 +744,44 @@ def create_plan(
         **extra,
     }
     return expect(http.post("/v1/plans", json=body), 201)
+
+
+def approved_commission_plan(
+    drafter: httpx.Client,
+    approver: httpx.Client,
+    name: str,
+    region: str,
+    currency: str,
+    effective_from: str,
+    base_rate_bp: int,
+) -> dict[str, Any]:
+    """A reps' commission plan drafted by `drafter` (an admin), approved by `approver`."""
+    body = {
+        "name": name,
+        "role": "rep",
+        "region": region,
+        "currency": currency,
+        "effective_from": effective_from,
+        "rules": {"base_rate_bp": base_rate_bp},
+    }
+    plan = expect(drafter.post("/v1/commission-plans", json=body), 201)
+    return expect(approver.post(f"/v1/commission-plans/{plan['plan_id']}:approve"), 200)
+
+
+def two_question_quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
+    """A two-question assessment of the course; option 1 is right in both."""
+    question = {"kind": "single_choice", "options": ["no", "yes"], "points": 1}
+    body = {
+        "course_id": course_id,
+        "title": "Check",
+        "pass_mark_bp": 8000,
+        "max_attempts": 3,
+        "questions": [
+            {**question, "text": "First?", "correct_options": [1]},
+            {**question, "text": "Second?", "correct_options": [1]},
+        ],
+    }
+    return expect(admin.post("/v1/assessments", json=body), 201)
 
 
 def create_qualified_lead(http: httpx.Client, **overrides: str) -> dict[str, Any]:

@@ -136,21 +136,9 @@ def test_overview_dashboard_and_report_figures(
     quota[b1] = TARGET // 4
 
     # Performance: the reps' commission plan.
-    commission_plan = harness.expect(
-        admin.post(
-            "/v1/commission-plans",
-            json={
-                "name": f"Reps {tag}",
-                "role": "rep",
-                "region": region,
-                "currency": EUR,
-                "effective_from": quarter.starts_at.date().isoformat(),
-                "rules": {"base_rate_bp": RATE_BP},
-            },
-        ),
-        201,
+    harness.approved_commission_plan(
+        admin, boss, f"Reps {tag}", region, EUR, quarter.starts_at.date().isoformat(), RATE_BP
     )
-    harness.expect(boss.post(f"/v1/commission-plans/{commission_plan['plan_id']}:approve"), 200)
 
     # The pipeline: a customer, three won contracts, two open deals and a lost one.
     customer = harness.expect(

@@ -163,19 +163,9 @@ def outage_platform(
     infrastructure: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Platform, harness.ThrowawayRabbit]]:
     """A second platform, with databases of its own, on a RabbitMQ node of its own."""
-    rabbit = harness.ThrowawayRabbit()
-    databases = harness.PostgresDatabases()
     workdir: Path = tmp_path_factory.mktemp("outage")
-    try:
-        rabbit.start()
-        databases.create()
-        with harness.running_platform("outage", rabbit.amqp_uri, workdir, databases) as platform:
-            yield platform, rabbit
-    finally:
-        try:
-            rabbit.cleanup()
-        finally:
-            databases.drop()
+    with harness.isolated_platform("outage", workdir) as running:
+        yield running
 
 
 def outbox_pending(platform: Platform, service: str) -> float | None:

@@ -62,19 +62,9 @@ def cycle_platform(
     infrastructure: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[harness.Platform, harness.ThrowawayRabbit]]:
     """A platform with databases of its own on a RabbitMQ node of its own (it gets stopped)."""
-    rabbit = harness.ThrowawayRabbit()
-    databases = harness.PostgresDatabases()
     workdir: Path = tmp_path_factory.mktemp("cycle")
-    try:
-        rabbit.start()
-        databases.create()
-        with harness.running_platform("cycle", rabbit.amqp_uri, workdir, databases) as platform:
-            yield platform, rabbit
-    finally:
-        try:
-            rabbit.cleanup()
-        finally:
-            databases.drop()
+    with harness.isolated_platform("cycle", workdir) as running:
+        yield running
 
 
 # --- figures the test computes itself ------------------------------------------------------
@@ -203,21 +193,9 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
         assert approved["status"] == "approved", approved
 
         # --- reward and measure: the commission plan and the reps' KPIs ---------------------
-        commission_plan = harness.expect(
-            admin.post(
-                "/v1/commission-plans",
-                json={
-                    "name": f"Reps {tag}",
-                    "role": "rep",
-                    "region": region,
-                    "currency": EUR,
-                    "effective_from": quarter.starts_at.date().isoformat(),
-                    "rules": {"base_rate_bp": RATE_BP},
-                },
-            ),
-            201,
+        harness.approved_commission_plan(
+            admin, boss, f"Reps {tag}", region, EUR, quarter.starts_at.date().isoformat(), RATE_BP
         )
-        harness.expect(boss.post(f"/v1/commission-plans/{commission_plan['plan_id']}:approve"), 200)
         product_line = f"robots-{tag}"
         negotiation = _course(admin, region, f"NEG-{tag}", skills=["negotiation:2"])
         certification = _course(
@@ -780,24 +758,7 @@ def _course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[
 
 def _quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
     """A two-question assessment of the course; option 1 is right in both."""
-    question = {"kind": "single_choice", "options": ["no", "yes"], "points": 1}
-    created: dict[str, Any] = harness.expect(
-        admin.post(
-            "/v1/assessments",
-            json={
-                "course_id": course_id,
-                "title": "Check",
-                "pass_mark_bp": 8000,
-                "max_attempts": 3,
-                "questions": [
-                    {**question, "text": "First?", "correct_options": [1]},
-                    {**question, "text": "Second?", "correct_options": [1]},
-                ],
-            },
-        ),
-        201,
-    )
-    return created
+    return harness.two_question_quiz(admin, course_id)
 
 
 def _pass_quiz(rep_http: httpx.Client, assessment: dict[str, Any]) -> None:

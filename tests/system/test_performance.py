@@ -85,22 +85,8 @@ def test_credits_statement_scorecard_clawback_gap_and_inspection(
     harness.expect(boss.post(f"/v1/plans/{plan['plan_id']}:approve"), 200)
 
     # Performance: an admin drafts the reps' commission plan, a director approves it.
-    commission_plan = harness.expect(
-        admin.post(
-            "/v1/commission-plans",
-            json={
-                "name": f"Reps {tag}",
-                "role": "rep",
-                "region": region,
-                "currency": EUR,
-                "effective_from": quarter.starts_at.date().isoformat(),
-                "rules": {"base_rate_bp": RATE_BP},
-            },
-        ),
-        201,
-    )
-    approved = harness.expect(
-        boss.post(f"/v1/commission-plans/{commission_plan['plan_id']}:approve"), 200
+    approved = harness.approved_commission_plan(
+        admin, boss, f"Reps {tag}", region, EUR, quarter.starts_at.date().isoformat(), RATE_BP
     )
     assert approved["status"] == "approved", approved
 

@@ -49,25 +49,8 @@ def course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[s
 
 
 def quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
-    """A two-question assessment; option 1 is right in both."""
-    question = {"kind": "single_choice", "options": ["no", "yes"], "points": 1}
-    created: dict[str, Any] = harness.expect(
-        admin.post(
-            "/v1/assessments",
-            json={
-                "course_id": course_id,
-                "title": "Check",
-                "pass_mark_bp": 8000,
-                "max_attempts": 3,
-                "questions": [
-                    {**question, "text": "First?", "correct_options": [1]},
-                    {**question, "text": "Second?", "correct_options": [1]},
-                ],
-            },
-        ),
-        201,
-    )
-    return created
+    """A two-question assessment of the course; option 1 is right in both."""
+    return harness.two_question_quiz(admin, course_id)
 
 
 def pass_quiz(rep_http: httpx.Client, assessment: dict[str, Any]) -> dict[str, Any]:
