@@ -107,9 +107,7 @@ class GatewaySettings:
             circuit_cool_down_seconds=_positive_seconds(
                 values, "SALESOPS_GATEWAY_CIRCUIT_COOL_DOWN_SECONDS", 10.0
             ),
-            database_url=_database_url(
-                values, "SALESOPS_GATEWAY_DATABASE_URL", f"sqlite:///{base.data_dir / 'gateway.db'}"
-            ),
+            database_url=base.database_url_setting("SALESOPS_GATEWAY_DATABASE_URL", "gateway.db"),
             idempotency_ttl_seconds=_int_in_range(
                 values, "SALESOPS_GATEWAY_IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400
             ),
@@ -273,15 +271,3 @@ def _rate_per_second(env: Mapping[str, str], name: str, default: float) -> float
     if not (value >= 0 and math.isfinite(value)):
         raise ConfigError(name, f"is {raw!r}; {expected}")
     return value
-
-
-def _database_url(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.startswith("postgresql://"):
-        # psycopg 3 is the driver salesops ships with (as for the services' databases).
-        return "postgresql+psycopg://" + raw[len("postgresql://") :]
-    if not raw.startswith(("sqlite:///", "postgresql+psycopg://")):
-        raise ConfigError(name, f"is {raw!r}; expected a sqlite:/// or postgresql:// URL")
-    return raw

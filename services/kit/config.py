@@ -181,13 +181,14 @@ class Settings:
     def database_url(self, service: str) -> str:
         """`SALESOPS_<SERVICE>_DATABASE_URL`, or a SQLite file under the data dir."""
         spec = service_spec(service)
-        default = f"sqlite:///{self.data_dir / (service + '.db')}"
+        return self.database_url_setting(spec.env_prefix + "DATABASE_URL", service + ".db")
+
+    def database_url_setting(self, variable: str, default_file: str) -> str:
+        """The database URL in `variable` (psycopg 3 as PostgreSQL's driver), else a SQLite
+        file of that name under the data dir; any other URL stops start-up naming `variable`."""
+        default = f"sqlite:///{self.data_dir / default_file}"
         return _read(
-            self.env,
-            spec.env_prefix + "DATABASE_URL",
-            default,
-            _database_url,
-            "a sqlite:/// or postgresql:// URL",
+            self.env, variable, default, _database_url, "a sqlite:/// or postgresql:// URL"
         )
 
     def grpc_port(self, service: str) -> int:
