@@ -33,6 +33,36 @@ def test_the_same_seed_gives_the_same_scenario_and_another_seed_another() -> Non
     assert decision_rng(7, "rep-a", 3).random() != decision_rng(7, "rep-a", 4).random()
 
 
+def test_a_namespace_gives_the_same_organisation_other_codes() -> None:
+    plain, spaced = build_scenario(7, SMALL), build_scenario(7, SMALL, "B7")
+    assert [r.code for r in plain.regions] == ["EMEA7", "AMER7"]
+    assert [r.code for r in spaced.regions] == ["EMEAB7", "AMERB7"]
+    assert (plain.suffix, spaced.suffix) == ("7", "B7")
+    assert spaced.tag != plain.tag
+    assert spaced.reps[0].rep_id == "rep-emeab7-1-1"
+    # Who they are and how they decide does not depend on the codes.
+    assert [(r.actor, r.name, r.talent, r.capacity) for r in spaced.reps] == [
+        (r.actor, r.name, r.talent, r.capacity) for r in plain.reps
+    ]
+    assert (
+        [r.actor for r in spaced.regions]
+        == [r.actor for r in plain.regions]
+        == [
+            "dir-emea",
+            "dir-amer",
+        ]
+    )
+    assert [(c.name, c.domain) for c in spaced.customers] == [
+        (c.name, c.domain) for c in plain.customers
+    ]
+    assert [lead.contact_email for lead in spaced.leads] == [
+        lead.contact_email for lead in plain.leads
+    ]
+    for bad in ("", "b7", "B-7", "ABCDEFGHIJKLM"):
+        with pytest.raises(ValueError, match="namespace"):
+            build_scenario(7, SMALL, bad)
+
+
 def test_the_full_scenario_has_the_issue_s_counts() -> None:
     scenario = build_scenario()
     assert [r.code for r in scenario.regions] == ["EMEA", "AMER", "APAC"]

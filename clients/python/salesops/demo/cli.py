@@ -1,6 +1,6 @@
 """`python -m salesops.demo` (what `make demo` runs): seed, play a quarter, print the summary.
 
-    python -m salesops.demo [--gateway URL] [--seed N] [--scale F] [--workers N]
+    python -m salesops.demo [--gateway URL] [--seed N] [--namespace X] [--scale F] [--workers N]
 
 Uses the platform at --gateway (default http://127.0.0.1:8080, as `make run`
 serves it) or starts `salesops run` when none answers, and leaves it running.
@@ -24,7 +24,7 @@ from salesops.demo.platform import (
     gateway_ready,
     start_platform,
 )
-from salesops.demo.scenario import DEFAULT_SEED, Scale, build_scenario
+from salesops.demo.scenario import DEFAULT_SEED, NAMESPACE, Scale, build_scenario
 from salesops.demo.simulation import DemoRun
 from salesops.demo.summary import format_summary, read_summary
 
@@ -44,6 +44,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_SEED,
         help=f"the same seed tells the same story (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--namespace",
+        help="what follows the region codes instead of the seed (EMEA + B2 = EMEAB2): play a "
+        "seed again on the same platform, as the same organisation under other codes",
     )
     parser.add_argument(
         "--scale",
@@ -66,6 +71,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         args.scale_value = Scale.fraction(args.scale)
     except ValueError as exc:
         parser.error(f"--scale: {exc}")
+    if args.namespace is not None and not NAMESPACE.fullmatch(args.namespace):
+        parser.error(f"--namespace is {args.namespace!r}; use 1-12 capital letters and digits")
     if args.workers < 1:
         parser.error(f"--workers is {args.workers}; expected 1 or more")
     return args
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not gateway_ready(base_url):
             started = start_platform(base_url, args.log, say=lambda s: print(s, file=sys.stderr))
-        scenario = build_scenario(args.seed, args.scale_value)
+        scenario = build_scenario(args.seed, args.scale_value, args.namespace)
         run = DemoRun(
             scenario,
             base_url,
@@ -107,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             if already_seeded(run):
                 print(
                     f"seed {args.seed} was already played on this platform: reading its "
-                    "figures back (pass another --seed for a new organisation)",
+                    "figures back (pass another --seed for a new organisation, or "
+                    "--namespace to play this one again under other codes)",
                     file=sys.stderr,
                 )
                 units = existing_units(run)

@@ -11,6 +11,7 @@ never changes them.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_SEED = 2027
@@ -194,6 +195,8 @@ class Rep:
     capacity: int
     # 0..1: how likely this rep wins a deal and completes training; it makes a ranking.
     talent: float
+    # Who the rep is in any namespace ("rep-emea-1-1"): what their decisions are drawn by.
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,8 @@ class Region:
     quarter_targets: tuple[int, int, int, int]
     # Weights of the teams in the allocation (their share of the region's target).
     team_weights: tuple[int, ...]
+    # The director in any namespace ("dir-emea"): what their decisions are drawn by.
+    actor: str
 
     @property
     def reps(self) -> tuple[Rep, ...]:
@@ -272,6 +277,8 @@ class Scenario:
     customers: tuple[Customer, ...]
     leads: tuple[Lead, ...]
     courses: tuple[Course, ...]
+    # What follows every region code: "" (the default seed), the seed, or a namespace.
+    suffix: str = ""
     competitors: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = field(
         default=COMPETITORS
     )
@@ -303,6 +310,10 @@ class Scenario:
         return "\n".join(lines) + "\n"
 
 
+# A namespace for a scenario's codes: what follows the region code (EMEA7, EMEAB2).
+NAMESPACE = re.compile(r"[A-Z0-9]{1,12}")
+
+
 def decision_rng(seed: int, actor: str, week: int) -> random.Random:
     """The random choices of one actor in one week: independent of thread scheduling."""
     return random.Random(f"{seed}/{actor}/{week}")
@@ -326,17 +337,23 @@ def _company_names(rng: random.Random, count: int) -> list[str]:
     return names[:count]
 
 
-def build_scenario(seed: int = DEFAULT_SEED, scale: Scale | None = None) -> Scenario:
+def build_scenario(
+    seed: int = DEFAULT_SEED, scale: Scale | None = None, namespace: str | None = None
+) -> Scenario:
     """The organisation, customers, leads and catalog of the demo for `seed` at `scale`.
 
     With the default seed the regions are EMEA, AMER and APAC; another seed
     appends itself to every region code (EMEA7), so several demos can share a
-    platform without mixing their figures.
+    platform without mixing their figures. A `namespace` (capital letters and
+    digits) is appended instead of the seed: the same seed in two namespaces
+    is the same organisation under other codes, and plays the same quarter.
     """
     scale = scale or Scale()
     rng = random.Random(seed)
-    suffix = "" if seed == DEFAULT_SEED else str(seed)
-    tag = f"d{seed}"
+    if namespace is not None and not NAMESPACE.fullmatch(namespace):
+        raise ValueError(f"namespace {namespace!r}: use 1-12 capital letters and digits")
+    suffix = namespace if namespace is not None else "" if seed == DEFAULT_SEED else str(seed)
+    tag = f"d{seed}" if namespace is None else f"d{seed}{namespace.lower()}"
     regions: list[Region] = []
     for code, name, countries in REGION_CATALOG[: scale.regions]:
         region_code = f"{code}{suffix}"
@@ -359,6 +376,7 @@ def build_scenario(seed: int = DEFAULT_SEED, scale: Scale | None = None) -> Scen
                     manager_id=manager,
                     capacity=rng.randint(15, 40),
                     talent=round(rng.uniform(0.25, 0.9), 2),
+                    actor=f"rep-{code.lower()}-{t + 1}-{r + 1}",
                 )
                 for r in range(scale.reps_per_team)
             )
@@ -390,6 +408,7 @@ def build_scenario(seed: int = DEFAULT_SEED, scale: Scale | None = None) -> Scen
                 teams=tuple(teams),
                 quarter_targets=quarter_targets,  # type: ignore[arg-type]
                 team_weights=team_weights,
+                actor=f"dir-{code.lower()}",
             )
         )
 
@@ -474,4 +493,6 @@ def build_scenario(seed: int = DEFAULT_SEED, scale: Scale | None = None) -> Scen
             for line in PRODUCT_LINES
         ),
     )
-    return Scenario(seed, scale, tag, tuple(regions), tuple(customers), tuple(leads), courses)
+    return Scenario(
+        seed, scale, tag, tuple(regions), tuple(customers), tuple(leads), courses, suffix=suffix
+    )

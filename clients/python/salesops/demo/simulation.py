@@ -135,6 +135,26 @@ class Tally:
             self.counts[what] += n
 
 
+@dataclass(frozen=True, order=True)
+class Booking:
+    """A signed contract; bookings sort in the order the quarter made them (week, rep, nth)."""
+
+    week: int
+    rep_id: str
+    nth: int
+    contract_id: str = field(compare=False)
+    value: int = field(compare=False)
+
+
+@dataclass
+class RepResults:
+    """A rep's closed deals and net credited revenue, as the demo made them."""
+
+    won: int = 0
+    lost: int = 0
+    credited: int = 0  # signed contracts not cancelled, in minor units
+
+
 @dataclass
 class RegionState:
     """Identifiers the platform gave a region's records."""
@@ -142,9 +162,10 @@ class RegionState:
     company_id: str = ""
     unit_id: str = ""
     team_ids: dict[str, str] = field(default_factory=dict)
+    territory_ids: list[str] = field(default_factory=list)
     plan_ids: list[str] = field(default_factory=list)
     customer_ids: list[str] = field(default_factory=list)
-    contracts: list[tuple[str, int]] = field(default_factory=list)  # signed: (id, value)
+    contracts: list[Booking] = field(default_factory=list)  # signed and not cancelled
     booked: int = 0  # the value of signed contracts not cancelled, in minor units
     open_cases: list[tuple[int, str]] = field(default_factory=list)  # (week opened, case id)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -163,6 +184,18 @@ def retry_until_known(call: Callable[[], T], timeout: float = EVENT_WAIT_SECONDS
                 raise
             time.sleep(delay)
             delay = min(2.0, delay * 1.5)
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    """Poll `condition` until it holds; after EVENT_WAIT_SECONDS, fail naming `what`."""
+    deadline = time.monotonic() + EVENT_WAIT_SECONDS
+    while True:
+        with suppress(NotFound):  # a record the service has not learned of yet
+            if condition():
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {EVENT_WAIT_SECONDS:.0f} s for {what}")
+        time.sleep(0.3)
 
 
 def _minor(money: Any) -> int:
@@ -202,7 +235,10 @@ class DemoRun:
         self.customers_by_rep: dict[str, list[str]] = {rep.rep_id: [] for rep in scenario.reps}
         self.deals: dict[str, list[Deal]] = {rep.rep_id: [] for rep in scenario.reps}
         self.leads: dict[str, list[str]] = {rep.rep_id: [] for rep in scenario.reps}
+        self.results = {rep.rep_id: RepResults() for rep in scenario.reps}
+        self.week = 0  # the round being played; 0 while seeding
         self.course_ids: dict[str, str] = {}
+        self.course_formats = {course.code: course.format for course in scenario.courses}
         self._clients: dict[str, Client] = {}
         self._clients_lock = threading.Lock()
         self.progress = progress or ProgressBar(self.total_steps())
@@ -252,7 +288,9 @@ class DemoRun:
         """Progress steps: one per seeding task and one per rep and region per week."""
         s = self.scenario
         seeding = 6 + 2 * len(s.regions) + len(s.reps) + len(s.regions)
-        return seeding + WEEKS_IN_QUARTER * (len(s.reps) + len(s.regions)) + len(s.regions)
+        gaps = 2 * len(s.regions)  # week 9: scorecards settled, then gaps detected
+        weeks = WEEKS_IN_QUARTER * (len(s.reps) + len(s.regions))
+        return seeding + weeks + gaps + len(s.regions)
 
     def in_parallel(self, tasks: Iterable[Callable[[], object]]) -> None:
         """Run `tasks` on the pool, each counting one progress step; the first failure raises."""
@@ -284,6 +322,13 @@ class DemoRun:
         self._step(self.seed_certifications)
         self.progress.set_stage(f"customers: {len(s.customers):,}")
         self.in_parallel(partial(self.seed_customers, rep) for rep in s.reps)
+        for region in s.regions:
+            # In the scenario's order, not the order the parallel seeding finished in.
+            self.regions[region.code].customer_ids = [
+                customer_id
+                for rep in region.reps
+                for customer_id in self.customers_by_rep[rep.rep_id]
+            ]
         self.progress.set_stage(f"leads: {len(s.leads):,} by CSV import")
         self.in_parallel(partial(self.seed_leads, r) for r in s.regions)
         self._step(lambda: None)
@@ -356,7 +401,7 @@ class DemoRun:
     def seed_competitors(self) -> None:
         admin = self.admin()
         for name, website, strengths, weaknesses in COMPETITORS:
-            try:
+            with suppress(Conflict):  # known from an earlier demo on this platform
                 admin.competitors.create(
                     {
                         "name": name,
@@ -365,9 +410,7 @@ class DemoRun:
                         "weaknesses": list(weaknesses),
                     }
                 )
-                self.tally.add("competitors")
-            except Conflict:
-                pass  # known from an earlier demo on this platform
+            self.tally.add("competitors")
 
     def seed_organisation(self, region: Region) -> None:
         boss = self.director(region)
@@ -405,7 +448,7 @@ class DemoRun:
         boss = self.director(region)
         state = self.regions[region.code]
         for n, team in enumerate(region.teams):
-            boss.territories.create(
+            territory = boss.territories.create(
                 {
                     "name": f"{team.name} ({'/'.join(team.countries)})",
                     "region": region.code,
@@ -418,6 +461,7 @@ class DemoRun:
                     "rep_ids": [rep.rep_id for rep in team.reps],
                 }
             )
+            state.territory_ids.append(territory["territory_id"])
             self.tally.add("territories")
         weights = {
             state.team_ids[t.code]: w
@@ -503,7 +547,7 @@ class DemoRun:
         """Product certifications: most current, some about to run out, a few already stale."""
         admin = self.admin()
         for rep in self.scenario.reps:
-            rng = decision_rng(self.scenario.seed, rep.rep_id, 0)
+            rng = decision_rng(self.scenario.seed, rep.actor, 0)
             line = rng.choice(PRODUCT_LINES)
             roll = rng.random()
             # A year's validity: a quarter of them end before the quarter does (they expire at
@@ -541,13 +585,17 @@ class DemoRun:
             }
             created = retry_until_known(partial(client.customers.create, body))
             self.customers_by_rep[rep.rep_id].append(created["customer_id"])
-            state = self.regions[rep.region]
-            with state.lock:
-                state.customer_ids.append(created["customer_id"])
             self.tally.add("customers")
 
     def seed_leads(self, region: Region) -> None:
         boss = self.director(region)
+        # Routing needs the territories, which the pipeline learns by event: the director
+        # sets how each routes (by spare capacity) as soon as the pipeline knows it, so no
+        # lead arrives before its territory does.
+        for territory_id in self.regions[region.code].territory_ids:
+            retry_until_known(
+                partial(boss.lead_routing.update, territory_id, {"strategy": "most_spare_capacity"})
+            )
         leads = tuple(lead for lead in self.scenario.leads if lead.region == region.code)
         for start in range(0, len(leads), LEAD_ROWS_PER_IMPORT):
             part = leads[start : start + LEAD_ROWS_PER_IMPORT]
@@ -560,10 +608,16 @@ class DemoRun:
     def play_quarter(self) -> None:
         """Thirteen rounds: reps sell and learn; directors serve, survey, cancel and inspect."""
         for rep in self.scenario.reps:
-            self.leads[rep.rep_id] = [
-                lead["lead_id"] for lead in self.rep(rep).leads.list_all(status="new")
-            ]
+            # Worked in the order of the scenario's contacts (unique e-mail addresses).
+            new = sorted(
+                self.rep(rep).leads.list_all(status="new"),
+                key=lambda lead: (lead["contact_email"], lead["lead_id"]),
+            )
+            self.leads[rep.rep_id] = [lead["lead_id"] for lead in new]
+        self.progress.set_stage("waiting for training to assign onboarding to every new hire")
+        self.await_onboarding()
         for week in range(1, WEEKS_IN_QUARTER + 1):
+            self.week = week
             self.progress.set_stage(f"quarter {self.quarter.code}: week {week} of 13")
             tasks: list[Callable[[], None]] = [
                 partial(self.rep_week, rep, week) for rep in self.scenario.reps
@@ -571,21 +625,79 @@ class DemoRun:
             tasks += [partial(self.region_week, r, week) for r in self.scenario.regions]
             self.in_parallel(tasks)
             if week == 9:
+                self.progress.set_stage("scorecards: waiting for every win and loss to count")
+                self.in_parallel(partial(self.await_scorecards, r) for r in self.scenario.regions)
                 self.progress.set_stage("scorecards: detecting gaps (training follows)")
-                for region in self.scenario.regions:
-                    self.director(region).scorecards.detect_gaps(
-                        {"period_code": self.quarter.code, "region": region.code}
-                    )
+                self.in_parallel(partial(self.detect_gaps, r) for r in self.scenario.regions)
         self.progress.set_stage("certification expiry, commission statements")
-        expired = self.platform_admin().certifications.run_expiry(
+        # The expiry check is one job for the whole platform: what it expired of this demo's
+        # regions is read back from them (another demo's certifications may be in its answer).
+        self.platform_admin().certifications.run_expiry(
             {"as_of": (self.quarter.ends_on + timedelta(days=1)).isoformat()}
         )
-        self.tally.add("certifications expired", len(expired["expired_certification_ids"]))
+        admin = self.admin()
+        for region in self.region_codes:
+            expired = admin.certifications.list_all(region=region, state="expired")
+            self.tally.add("certifications expired", sum(1 for _ in expired))
         self.in_parallel(partial(self.close_quarter, r) for r in self.scenario.regions)
+
+    # --- waiting for events, so a seed plays the same quarter every time -----------------
+
+    def await_onboarding(self) -> None:
+        """Until training has assigned every rep their onboarding path (the rep.hired rule)."""
+        for rep in self.scenario.reps:
+            _wait_for(
+                partial(self._has_enrollments, self.manager(rep), rep.rep_id, "", 2),
+                f"the onboarding of {rep.rep_id}",
+            )
+
+    @staticmethod
+    def _has_enrollments(reader: Client, rep_id: str, course_id: str, count: int) -> bool:
+        """Whether a rep has at least `count` enrollments (in `course_id`, or any course)."""
+        found = reader.enrollments.list_all(rep_id=rep_id, course_id=course_id or None)
+        return sum(1 for _ in found) >= count
+
+    def await_scorecards(self, region: Region) -> None:
+        """Until performance counts every win, loss and credit of the region's reps so far.
+
+        Gaps are detected from the scorecards, so this makes who gets the negotiation
+        course depend on the seed alone, not on how fast the events travelled.
+        """
+        boss = self.director(region)
+        for rep in region.reps:
+            results = self.results[rep.rep_id]
+            closed = results.won + results.lost
+            win_note = f"{results.won} won of {closed} closed" if closed else ""
+            counted = partial(self._scorecard_shows, boss, rep.rep_id, win_note, results.credited)
+            _wait_for(counted, f"the scorecard of {rep.rep_id}")
+
+    def _scorecard_shows(self, boss: Client, rep_id: str, win_note: str, credited: int) -> bool:
+        """Whether a rep's scorecard has their wins and losses ("" = none) and credits."""
+        card = boss.scorecards.get_scorecard(rep_id, self.quarter.code)
+        lines = {line["kpi_code"]: line for line in card["lines"]}
+        revenue, win_rate = lines["revenue"], lines["win_rate"]
+        wins_counted = win_rate["note"] == win_note if win_note else not win_rate["scored"]
+        return wins_counted and (revenue["value"] if revenue["scored"] else 0) == credited
+
+    def detect_gaps(self, region: Region) -> None:
+        """Scorecard gaps of the region; then until training has assigned their courses."""
+        boss = self.director(region)
+        found = boss.scorecards.detect_gaps(
+            {"period_code": self.quarter.code, "region": region.code}
+        )
+        negotiation = self.course_ids[f"{self.scenario.tag}-NEG"]
+        for gap in found["gaps"]:
+            if gap["skill_area"] != "negotiation":
+                continue
+            _wait_for(
+                partial(self._has_enrollments, boss, gap["rep_id"], negotiation, 1),
+                f"the negotiation course for {gap['rep_id']}",
+            )
+        self.tally.add("scorecard gaps", len(found["gaps"]))
 
     def rep_week(self, rep: Rep, week: int) -> None:
         """One rep's week: leads, activities, deals, training."""
-        rng = decision_rng(self.scenario.seed, rep.rep_id, week)
+        rng = decision_rng(self.scenario.seed, rep.actor, week)
         client = self.rep(rep)
         self.work_leads(rep, client, rng, week)
         customers = self.customers_by_rep[rep.rep_id]
@@ -710,6 +822,7 @@ class DemoRun:
         status = client.opportunities.get(deal.opportunity_id)["status"]
         if status == "lost":
             deal.closed = True
+            self.results[rep.rep_id].lost += 1
             self.tally.add("deals lost")
         elif status == "won":
             deal.closed = True
@@ -719,7 +832,10 @@ class DemoRun:
     def _book(self, rep: Rep, contract_id: str, value: int) -> None:
         state = self.regions[rep.region]
         with state.lock:
-            state.contracts.append((contract_id, value))
+            results = self.results[rep.rep_id]
+            results.won += 1
+            results.credited += value
+            state.contracts.append(Booking(self.week, rep.rep_id, results.won, contract_id, value))
             state.booked += value
         self.tally.add("deals won")
 
@@ -733,6 +849,7 @@ class DemoRun:
                 self.tally.add("deals lost to a named competitor")
             client.opportunities.lose(opp, body)
             deal.closed = True
+            self.results[rep.rep_id].lost += 1
             self.tally.add("deals lost")
             return
         discount = rng.choice(DISCOUNTS_BP)
@@ -767,23 +884,34 @@ class DemoRun:
         """Reps start and finish what they were assigned; the less diligent miss some."""
         if week % 3 != 2:
             return
-        for enrollment in client.enrollments.list_all(rep_id=rep.rep_id):
+        enrollments = sorted(
+            client.enrollments.list_all(rep_id=rep.rep_id),
+            key=lambda enrollment: (enrollment["course_code"], enrollment["enrollment_id"]),
+        )
+        for enrollment in enrollments:
             if enrollment["status"] in ("completed", "waived", "cancelled", "expired"):
                 continue
             if rng.random() > rep.talent:
                 self.tally.add("training postponed")
                 continue
+            # A rep finishes self-paced e-learning; attendance of a classroom
+            # course is recorded by their manager.
+            self_paced = self.course_formats.get(enrollment["course_code"]) == "e_learning"
             try:
                 if enrollment["status"] == "assigned":
                     client.enrollments.start(enrollment["enrollment_id"])
-                client.enrollments.complete(enrollment["enrollment_id"])
+                if self_paced:
+                    client.enrollments.complete(enrollment["enrollment_id"])
+                else:
+                    self.manager(rep).enrollments.complete(enrollment["enrollment_id"])
+                    self.tally.add("classroom attendance recorded by a manager")
                 self.tally.add("courses completed")
             except RuleViolated:
                 self.tally.add("courses not completed (refused)")
 
     def region_week(self, region: Region, week: int) -> None:
         """A director's week: cases opened and resolved, surveys, a cancellation, inspections."""
-        rng = decision_rng(self.scenario.seed, region.director_id, week)
+        rng = decision_rng(self.scenario.seed, region.actor, week)
         boss = self.director(region)
         state = self.regions[region.code]
         if not state.customer_ids:
@@ -837,12 +965,20 @@ class DemoRun:
             )
             self.tally.add("survey answers")
         if week in (6, 11):
+            # The region's first contract of an earlier week: those of this week are being
+            # signed while the director works, in whatever order the threads run.
             with state.lock:
-                contract, value = state.contracts.pop(0) if state.contracts else ("", 0)
-                state.booked -= value
-            if contract:
+                earlier = [booking for booking in state.contracts if booking.week < week]
+                booking = min(earlier) if earlier else None
+                if booking is not None:
+                    state.contracts.remove(booking)
+                    state.booked -= booking.value
+                    self.results[booking.rep_id].credited -= booking.value
+            if booking is not None:
                 with suppress(RuleViolated):  # cancelled already by an attempt answered 503
-                    boss.contracts.cancel(contract, {"reason": "customer withdrew in cooling-off"})
+                    boss.contracts.cancel(
+                        booking.contract_id, {"reason": "customer withdrew in cooling-off"}
+                    )
                 self.tally.add("contracts cancelled")
         if week in (7, 13):
             run = boss.inspections.run(
