@@ -52,11 +52,12 @@ def test_a_namespace_gives_the_same_organisation_other_codes() -> None:
             "dir-amer",
         ]
     )
-    assert [(c.name, c.domain) for c in spaced.customers] == [
-        (c.name, c.domain) for c in plain.customers
-    ]
-    assert [lead.contact_email for lead in spaced.leads] == [
-        lead.contact_email for lead in plain.leads
+    assert [c.name for c in spaced.customers] == [c.name for c in plain.customers]
+    assert [
+        c.domain.replace("emeab7", "emea7").replace("amerb7", "amer7") for c in spaced.customers
+    ] == [c.domain for c in plain.customers]
+    assert [lead.company_name for lead in spaced.leads] == [
+        lead.company_name for lead in plain.leads
     ]
     for bad in ("", "b7", "B-7", "ABCDEFGHIJKLM"):
         with pytest.raises(ValueError, match="namespace"):
