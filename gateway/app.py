@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from gateway import routes
 from gateway.auth import TokenVerifier
 from gateway.circuit import CircuitPolicy
+from gateway.console import install_console
 from gateway.etags import install_etags
 from gateway.idempotency import install_idempotency
 from gateway.middleware import RequestContextMiddleware
@@ -80,6 +81,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     for router in routes.routers():
         app.include_router(router)
     install_openapi(app)
+    install_console(app)  # the web console's static files at /console, outside the API
     return app
 
 
