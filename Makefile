@@ -15,12 +15,18 @@ PYTEST_ARGS ?=
 # Stamps: each records that a step finished, so it reruns only when needed.
 VENV_STAMP := $(VENV)/.installed
 BUF_STAMP  := $(TOOLS)/.buf-$(BUF_VERSION).installed
+# The console's browser tests drive Debian's chromium (Playwright's executable_path);
+# no browser is downloaded by Playwright itself.
+CHROMIUM    := /usr/bin/chromium
+# Test processes at once (pytest-xdist, a test file at a time in each); 1 runs them in this
+# process. On 2 cores 1 is faster: the system tests' platforms and the databases need them.
+TEST_WORKERS ?= 1
 
 LINT_PATHS  := services gateway tests clients protos/generate.py
 MYPY_PATHS  := services gateway clients/python
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint protos openapi sdk migrate bench clean demo
+.PHONY: help setup browser run test lint protos openapi sdk migrate bench clean demo
 
 help: ## List the targets
 	@echo "usage: make <target>"
@@ -40,14 +46,26 @@ $(BUF_STAMP):
 	$(BUF) --version
 	touch $@
 
+browser: ## Install Debian's chromium for the console's browser tests (apt-get) when missing
+	@set -e; if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "chromium is missing ($(CHROMIUM)) and installing it needs root or sudo:" \
+			"run 'apt-get install chromium' as root, then make test again" >&2; exit 1; fi; \
+		echo "installing chromium (apt-get) for the browser tests"; \
+		$$SUDO apt-get update; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+		$(CHROMIUM) --version; \
+	fi
+
 run: setup ## Migrate every service, start all apis, workers and the gateway
 	$(BIN)/salesops run
 
 demo: setup ## A quarter of a sales organisation through the gateway (DEMO_ARGS='--scale 0.2 --seed 7')
 	$(BIN)/python -m salesops.demo $(DEMO_ARGS)
 
-test: setup ## Run the test suite (extra pytest options: PYTEST_ARGS='-k lead -x')
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: setup browser ## Run the test suite (PYTEST_ARGS='-k lead -x', TEST_WORKERS=4 on more cores)
+	$(BIN)/pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 lint: setup ## ruff check and format check; mypy on the kit and the domain modules
 	$(BIN)/ruff check $(LINT_PATHS)
