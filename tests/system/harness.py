@@ -558,8 +558,8 @@ class Platform:
                 proc.popen.wait(10)
                 complaints.append(
                     f"{proc.name} did not exit within the {GRACE_SECONDS:.0f} s grace period "
-                    f"(and {EXIT_MARGIN_SECONDS:.0f} s to exit) after SIGTERM; killed. Its stacks at that moment (end of "
-                    f"{proc.log_path}):\n{proc.tail(60)}"
+                    f"(and {EXIT_MARGIN_SECONDS:.0f} s to exit) after SIGTERM; killed. Its stacks "
+                    f"at that moment (end of {proc.log_path}):\n{proc.tail(60)}"
                 )
                 continue
             if code != 0:

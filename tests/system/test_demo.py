@@ -1,6 +1,6 @@
 """`make demo` end to end at a small scale, against the running platform (PostgreSQL, RabbitMQ).
 
-One region of two teams of three reps, 24 customers and 50 leads, seeded and
+One region of two teams of two reps, 16 customers and 32 leads, seeded and
 played for a quarter through the gateway by the demo's own code; then every
 figure of its summary is checked against what the API says when asked
 another way: the region's contracts, each rep's attainment, the commission
@@ -28,7 +28,7 @@ from tests.system import harness
 
 pytestmark = pytest.mark.system
 
-SCALE = Scale(regions=1, teams_per_region=2, reps_per_team=3, customers=24, leads=50)
+SCALE = Scale(regions=1, teams_per_region=2, reps_per_team=2, customers=16, leads=32)
 
 
 def all_items(http: httpx.Client, path: str, key: str, **params: Any) -> list[dict[str, Any]]:
@@ -144,20 +144,20 @@ def test_a_small_demo_quarter_and_its_summary_agree_with_the_api(
         platform, harness.issue(platform, f"check-{region.code}", ["director"], [region.code])
     )
     try:
-        # Seeded: every customer, every lead row imported, 6 reps in 2 teams under the region;
+        # Seeded: every customer, every lead row imported, 4 reps in 2 teams under the region;
         # each converted lead opened one more customer (by event).
         converted = run.tally.counts["leads converted"]
         harness.wait_until(
             lambda: (
                 len(all_items(boss, "/v1/customers", "customers", region=region.code))
-                == 24 + converted
+                == SCALE.customers + converted
             ),
             timeout=20,
             interval=0.5,
-            what=f"24 customers and {converted} from converted leads",
+            what=f"{SCALE.customers} customers and {converted} from converted leads",
         )
         assert converted > 0
-        assert run.tally.counts["leads imported"] == 50
+        assert run.tally.counts["leads imported"] == SCALE.leads
         reps = all_items(boss, "/v1/reps", "reps", region=region.code)
         assert sorted(r["rep_id"] for r in reps) == sorted(r.rep_id for r in region.reps)
 
