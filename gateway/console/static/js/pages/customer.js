@@ -5,6 +5,8 @@
 // and its open deals. Each part is read on its own: one that fails shows its problem in its
 // own place while the others still show.
 
+import { figure, row, section as pageSection, table } from "../widgets.js";
+
 const TIMELINE_PAGE = 25;
 // Label and value side by side (set from JS: the CSP allows no inline styles).
 const FACTS_STYLE = { display: "grid", gridTemplateColumns: "minmax(8rem, max-content) 1fr", gap: "0.25rem 1rem", margin: "0" };
@@ -65,55 +67,11 @@ export default {
 
 // --- helpers --------------------------------------------------------------------------------
 
-function section(ctx, name, title, span = "span-6") {
-  const el = ctx.el;
-  const id = `customer-${name}-heading`;
-  return el(
-    "section",
-    { class: `card ${span} customer-section`, "aria-labelledby": id, "data-testid": `section-${name}` },
-    el("h2", { id, text: title }),
-  );
-}
-
 function failed(ctx, box, error) {
   const problem = ctx.el("div", { class: "section-problem" });
   ctx.showProblem(problem, error);
   box.append(problem);
   return box;
-}
-
-function table(ctx, caption, headers, rows) {
-  const el = ctx.el;
-  return el(
-    "div",
-    { class: "table-wrap" },
-    el(
-      "table",
-      {},
-      el("caption", { text: caption }),
-      el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, ...rows),
-    ),
-  );
-}
-
-function row(ctx, testid, cells) {
-  const el = ctx.el;
-  return el(
-    "tr",
-    { "data-testid": testid },
-    ...cells.map((cell) => (cell instanceof Node ? el("td", {}, cell) : el("td", { text: cell == null || cell === "" ? "—" : String(cell) }))),
-  );
-}
-
-function figure(ctx, label, value, testid) {
-  const el = ctx.el;
-  return el(
-    "div",
-    { class: "kpi" },
-    el("span", { class: "kpi-label", text: label }),
-    el("strong", { class: "kpi-value", "data-testid": testid, text: value }),
-  );
 }
 
 function fact(ctx, label, value, testid) {
@@ -154,7 +112,7 @@ function idForm(ctx, id) {
 // Without an id: the newest accounts in the caller's scope (a rep: their own), to pick from.
 async function customerList(ctx) {
   const el = ctx.el;
-  const box = section(ctx, "list", "Your accounts", "span-12");
+  const box = pageSection(ctx, "customer", "list", "Your accounts", "span-12");
   const body = await ctx.api.get("/v1/customers", { page_size: 100 });
   const rows = body.customers.map((c) =>
     row(ctx, `customer-${c.customer_id}`, [
@@ -175,7 +133,7 @@ async function customerList(ctx) {
 
 function archiveSection(ctx, c) {
   const el = ctx.el;
-  const box = section(ctx, "archive", "Account");
+  const box = pageSection(ctx, "customer", "archive", "Account");
   const address = c.address
     ? [c.address.street, [c.address.postal_code, c.address.city].filter(Boolean).join(" "), c.address.state_province]
         .filter(Boolean)
@@ -211,7 +169,7 @@ function archiveSection(ctx, c) {
 
 function healthSection(ctx, result) {
   const el = ctx.el;
-  const box = section(ctx, "health", "Health");
+  const box = pageSection(ctx, "customer", "health", "Health");
   if (result.error) return failed(ctx, box, result.error);
   const h = result.value;
   box.append(
@@ -259,7 +217,7 @@ function healthSection(ctx, result) {
 
 function npsSection(ctx, result) {
   const el = ctx.el;
-  const box = section(ctx, "nps", "NPS");
+  const box = pageSection(ctx, "customer", "nps", "NPS");
   if (result.error) return failed(ctx, box, result.error);
   const responses = result.value;
   const count = (category) => responses.filter((r) => r.nps_category === category).length;
@@ -292,7 +250,7 @@ function npsSection(ctx, result) {
 
 function contactsSection(ctx, result) {
   const el = ctx.el;
-  const box = section(ctx, "contacts", "Contacts");
+  const box = pageSection(ctx, "customer", "contacts", "Contacts");
   if (result.error) return failed(ctx, box, result.error);
   const contacts = result.value.filter((c) => !c.erased);
   box.append(el("p", { class: "muted", "data-testid": "contacts-count", text: `${contacts.length} contact(s)` }));
@@ -311,7 +269,7 @@ function contactsSection(ctx, result) {
 
 function dealsSection(ctx, result) {
   const el = ctx.el;
-  const box = section(ctx, "deals", "Open deals", "span-12");
+  const box = pageSection(ctx, "customer", "deals", "Open deals", "span-12");
   if (result.error) return failed(ctx, box, result.error);
   const deals = result.value;
   if (!deals.length) {
@@ -339,7 +297,7 @@ function dealsSection(ctx, result) {
 
 function timelineSection(ctx, path, result) {
   const el = ctx.el;
-  const box = section(ctx, "timeline", "Timeline", "span-12");
+  const box = pageSection(ctx, "customer", "timeline", "Timeline", "span-12");
   if (result.error) return failed(ctx, box, result.error);
   const list = el("ol", { class: "timeline", "aria-label": "What happened with this customer, newest first" });
   const entry = (e) =>

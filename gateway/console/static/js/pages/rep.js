@@ -6,6 +6,8 @@
 // fill are flagged in a notice, not turned into an error page. The statement's explained lines
 // and the coaching sessions are read on their own.
 
+import { figure, row, section as pageSection, table } from "../widgets.js";
+
 const WRITERS = ["rep", "manager", "director", "admin"];
 // Label and value side by side (set from JS: the CSP allows no inline styles).
 const FACTS_STYLE = { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(6rem, 7rem) minmax(10rem, 1fr))", gap: "0.25rem 1rem", margin: "0 0 1rem" };
@@ -77,56 +79,10 @@ function currentQuarter() {
   return `FY${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
 }
 
-function section(ctx, name, title, span = "span-6") {
-  const el = ctx.el;
-  const id = `rep-${name}-heading`;
-  return el(
-    "section",
-    { class: `card ${span} rep-section`, "aria-labelledby": id, "data-testid": `section-${name}` },
-    el("h2", { id, text: title }),
-  );
-}
-
 function missing(ctx, overview, name) {
   const status = (overview.sections || {})[name] || {};
   const why = status.status === "not_found" ? "nothing recorded for this period" : status.detail || status.status || "not available";
   return ctx.el("p", { class: "muted", "data-testid": `missing-${name}`, text: `Not available: ${why}.` });
-}
-
-function table(ctx, caption, headers, rows) {
-  const el = ctx.el;
-  return el(
-    "div",
-    { class: "table-wrap" },
-    el(
-      "table",
-      {},
-      el("caption", { text: caption }),
-      el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, ...rows),
-    ),
-  );
-}
-
-function row(ctx, testid, cells) {
-  const el = ctx.el;
-  return el(
-    "tr",
-    { "data-testid": testid },
-    ...cells.map((cell) =>
-      cell instanceof Node ? el("td", {}, cell) : el("td", { text: cell == null ? "—" : String(cell) }),
-    ),
-  );
-}
-
-function figure(ctx, label, value, testid) {
-  const el = ctx.el;
-  return el(
-    "div",
-    { class: "kpi" },
-    el("span", { class: "kpi-label", text: label }),
-    el("strong", { class: "kpi-value", "data-testid": testid, text: value }),
-  );
 }
 
 function money(ctx, m) {
@@ -228,7 +184,7 @@ function quantityOf(ctx, line, moneyKey, quantityKey) {
 
 function attainmentSection(ctx, overview) {
   const el = ctx.el;
-  const box = section(ctx, "attainment", "Attainment and pace");
+  const box = pageSection(ctx, "rep", "attainment", "Attainment and pace");
   const attainment = overview.attainment;
   if (!attainment) {
     box.append(missing(ctx, overview, "attainment"));
@@ -292,7 +248,7 @@ function attainmentSection(ctx, overview) {
 
 function pipelineSection(ctx, overview) {
   const el = ctx.el;
-  const box = section(ctx, "pipeline", "Open pipeline");
+  const box = pageSection(ctx, "rep", "pipeline", "Open pipeline");
   const pipeline = overview.pipeline;
   if (!pipeline) {
     box.append(missing(ctx, overview, "pipeline"));
@@ -336,7 +292,7 @@ function kpiValue(ctx, line, value) {
 
 function scorecardSection(ctx, overview) {
   const el = ctx.el;
-  const box = section(ctx, "scorecard", "Scorecard");
+  const box = pageSection(ctx, "rep", "scorecard", "Scorecard");
   const card = overview.scorecard;
   if (!card) {
     box.append(missing(ctx, overview, "scorecard"));
@@ -403,7 +359,7 @@ function explain(ctx, line) {
 
 async function commissionSection(ctx, overview) {
   const el = ctx.el;
-  const box = section(ctx, "commission", "Commission to date", "span-12");
+  const box = pageSection(ctx, "rep", "commission", "Commission to date", "span-12");
   const commission = overview.commission;
   if (!commission) {
     box.append(missing(ctx, overview, "commission"));
@@ -452,7 +408,7 @@ async function commissionSection(ctx, overview) {
 
 function trainingSection(ctx, overview) {
   const el = ctx.el;
-  const box = section(ctx, "training", "Training readiness");
+  const box = pageSection(ctx, "rep", "training", "Training readiness");
   const training = overview.training;
   if (!training) {
     box.append(missing(ctx, overview, "training"));
@@ -482,7 +438,7 @@ function trainingSection(ctx, overview) {
 
 function coachingSection(ctx, coaching) {
   const el = ctx.el;
-  const box = section(ctx, "coaching", "Coaching actions", "span-12");
+  const box = pageSection(ctx, "rep", "coaching", "Coaching actions", "span-12");
   if (coaching.error) {
     const problem = el("div", { class: "section-problem" });
     ctx.showProblem(problem, coaching.error);
