@@ -749,6 +749,38 @@ def create_plan(
     return expect(http.post("/v1/plans", json=body), 201)
 
 
+def allocated_target(
+    http: httpx.Client,
+    plan_id: str,
+    amount_minor: int,
+    currency: str,
+    weights: dict[str, int],
+    *,
+    depth: int | None = None,
+    approve: bool = True,
+) -> dict[str, Any]:
+    """A revenue target on a plan, allocated to the units by `weights` (down the tree unless
+    `depth` says how far); the plan is then submitted and approved unless `approve` is False."""
+    target = expect(
+        http.post(
+            f"/v1/plans/{plan_id}/targets",
+            json={
+                "metric": "revenue",
+                "amount": {"currency": currency, "amount_minor": amount_minor},
+            },
+        ),
+        201,
+    )
+    allocation: dict[str, Any] = {"method": "weights", "weights": weights}
+    if depth is not None:
+        allocation["depth"] = depth
+    expect(http.post(f"/v1/targets/{target['target_id']}:allocate", json=allocation), 200)
+    if approve:
+        expect(http.post(f"/v1/plans/{plan_id}:submit"), 200)
+        expect(http.post(f"/v1/plans/{plan_id}:approve"), 200)
+    return target
+
+
 def approved_commission_plan(
     drafter: httpx.Client,
     approver: httpx.Client,

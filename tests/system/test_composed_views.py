@@ -116,22 +116,7 @@ def test_overview_dashboard_and_report_figures(
     for rep, team in team_of.items():
         harness.hire_rep(boss, rep, team, quarter.starts_at.date().isoformat())
     plan = harness.create_plan(boss, root, quarter.code, director, EUR)
-    target = harness.expect(
-        boss.post(
-            f"/v1/plans/{plan['plan_id']}/targets",
-            json={"metric": "revenue", "amount": eur(TARGET)},
-        ),
-        201,
-    )
-    harness.expect(
-        boss.post(
-            f"/v1/targets/{target['target_id']}:allocate",
-            json={"method": "weights", "weights": {team_a: 3, team_b: 1}},
-        ),
-        200,
-    )
-    harness.expect(boss.post(f"/v1/plans/{plan['plan_id']}:submit"), 200)
-    harness.expect(boss.post(f"/v1/plans/{plan['plan_id']}:approve"), 200)
+    harness.allocated_target(boss, plan["plan_id"], TARGET, EUR, {team_a: 3, team_b: 1})
     quota = {team_a: TARGET * 3 // 4, team_b: TARGET // 4, a1: TARGET * 3 // 8, a2: TARGET * 3 // 8}
     quota[b1] = TARGET // 4
 

@@ -57,19 +57,8 @@ def seeded(platform: harness.Platform) -> Iterator[dict[str, Any]]:
         for rep, team in reps.items():
             harness.hire_rep(boss, rep, team, quarter.starts_at.date().isoformat())
         plan = harness.create_plan(boss, root, quarter.code, director, EUR)
-        target = harness.expect(
-            boss.post(
-                f"/v1/plans/{plan['plan_id']}/targets",
-                json={"metric": "revenue", "amount": {"currency": EUR, "amount_minor": TARGET}},
-            ),
-            201,
-        )
-        harness.expect(
-            boss.post(
-                f"/v1/targets/{target['target_id']}:allocate",
-                json={"method": "weights", "weights": {team_a: 3, team_b: 1}, "depth": 0},
-            ),
-            200,
+        target = harness.allocated_target(
+            boss, plan["plan_id"], TARGET, EUR, {team_a: 3, team_b: 1}, depth=0, approve=False
         )
         yield {
             "region": region,

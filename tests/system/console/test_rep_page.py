@@ -84,22 +84,7 @@ def test_rep_page_figures(platform: harness.Platform, open_console: Any, shot: A
         team = harness.create_unit(boss, f"team-{tag}", "team", region, root, f"mgr-{tag}")
         harness.hire_rep(boss, rep, team, quarter.starts_at.date().isoformat())
         plan = harness.create_plan(boss, root, quarter.code, director, EUR)
-        target = harness.expect(
-            boss.post(
-                f"/v1/plans/{plan['plan_id']}/targets",
-                json={"metric": "revenue", "amount": eur(TARGET)},
-            ),
-            201,
-        )
-        harness.expect(
-            boss.post(
-                f"/v1/targets/{target['target_id']}:allocate",
-                json={"method": "weights", "weights": {team: 1}},
-            ),
-            200,
-        )
-        harness.expect(boss.post(f"/v1/plans/{plan['plan_id']}:submit"), 200)
-        harness.expect(boss.post(f"/v1/plans/{plan['plan_id']}:approve"), 200)
+        harness.allocated_target(boss, plan["plan_id"], TARGET, EUR, {team: 1})
         harness.approved_commission_plan(
             admin, boss, f"Reps {tag}", region, EUR, quarter.starts_at.date().isoformat(), RATE_BP
         )
