@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -46,11 +49,16 @@ def postgres_admin() -> psycopg.Connection[tuple[object, ...]]:
 
 
 @contextmanager
-def postgres_database(prefix: str = "salesops_test") -> Iterator[str]:
-    """Create a throwaway PostgreSQL database; yield its SQLAlchemy URL; drop it after."""
+def postgres_database(prefix: str = "salesops_test", create: bool = True) -> Iterator[str]:
+    """A throwaway PostgreSQL database's SQLAlchemy URL; dropped after.
+
+    With `create` False only the name is reserved: `migrated` creates it as a copy of its
+    service's template (creating an empty one first would cost as much again).
+    """
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with postgres_admin() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if create:
+        with postgres_admin() as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     try:
         yield f"{base}/{name}"
@@ -65,11 +73,15 @@ def postgres_database(prefix: str = "salesops_test") -> Iterator[str]:
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """A fresh, empty database URL: once SQLite, once PostgreSQL."""
+    """A fresh, empty database URL: once SQLite, once PostgreSQL.
+
+    A test that also asks for `migrated` gets its PostgreSQL database from it, as a copy
+    of the migrated template, so the empty one is not made first.
+    """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'service.db'}"
         return
-    with postgres_database() as url:
+    with postgres_database(create="migrated" not in request.fixturenames) as url:
         yield url
 
 
@@ -101,7 +113,9 @@ def _copy_of_template(templates: dict[str, str], service: str, url: str) -> None
         templates[service] = template
         migrate(service, f"{base}/{template}")
     with postgres_admin() as admin:
-        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         admin.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(name), sql.Identifier(templates[service])
@@ -109,9 +123,36 @@ def _copy_of_template(templates: dict[str, str], service: str, url: str) -> None
         )
 
 
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Per service, a SQLite file migrated once per session to copy from.
+
+    The same shortcut as `postgres_templates`: running every migration costs
+    half a second a test, copying the migrated file a millisecond.
+    """
+    return {}
+
+
+def _copy_of_sqlite_template(
+    templates: dict[str, Path], folder: Path, service: str, url: str
+) -> None:
+    """Put a copy of `service`'s migrated SQLite template at `url` (a file not yet there)."""
+    target = Path(url.removeprefix("sqlite:///"))
+    if service not in templates:
+        template = folder / f"{service}-{uuid.uuid4().hex[:8]}.db"
+        migrate(service, f"sqlite:///{template}")
+        # Everything in the file itself, nothing left in a write-ahead log beside it.
+        with closing(sqlite3.connect(template)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        templates[service] = template
+    shutil.copyfile(templates[service], target)
+
+
 @pytest.fixture
 def migrated(
     postgres_templates: dict[str, str],
+    sqlite_templates: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Callable[[str, str], Database]]:
     """Factory: migrate `url` for `service` and return its Database (disposed after)."""
     opened: list[Database] = []
@@ -119,6 +160,10 @@ def migrated(
     def open_migrated(service: str, url: str) -> Database:
         if url.startswith("postgresql"):
             _copy_of_template(postgres_templates, service, url)
+        elif _is_new_sqlite_file(url):
+            folder = tmp_path_factory.getbasetemp() / "sqlite-templates"
+            folder.mkdir(exist_ok=True)
+            _copy_of_sqlite_template(sqlite_templates, folder, service, url)
         else:
             migrate(service, url)
         db = Database(url, service, pool_size=4)
@@ -156,6 +201,13 @@ def serve_api() -> Iterator[Callable[[str, Database], grpc.Channel]]:
         channel.close()
     for server in servers:
         server.stop(grace=1)
+
+
+def _is_new_sqlite_file(url: str) -> bool:
+    """A SQLite URL naming a file that does not exist yet (not :memory:, not a URI)."""
+    if not url.startswith("sqlite:///") or "?" in url or url.endswith(":memory:"):
+        return False
+    return not Path(url.removeprefix("sqlite:///")).exists()
 
 
 def caller(
