@@ -19,9 +19,10 @@ BUF_STAMP  := $(TOOLS)/.buf-$(BUF_VERSION).installed
 # no browser is downloaded by Playwright itself.
 CHROMIUM    := /usr/bin/chromium
 # Test processes at once (pytest-xdist, a test file at a time in each); 1 runs them in this
-# process. Measured on a 2-core machine: 2 workers 20.5 min, 1 worker 28.5 min (before the
-# SQLite and PostgreSQL test databases were copied from migrated templates).
-TEST_WORKERS ?= 2
+# process. With 2, each worker starts its own system-test platform and together they can
+# exceed PostgreSQL's default 100 connections ("too many clients"): keep 1 until the
+# platform's pools are sized for it.
+TEST_WORKERS ?= 1
 
 LINT_PATHS  := services gateway tests clients protos/generate.py
 MYPY_PATHS  := services gateway clients/python
