@@ -628,6 +628,35 @@ def isolated_platform(name: str, workdir: Path) -> Iterator[tuple[Platform, Thro
             databases.drop()
 
 
+def wait_until_served(http: httpx.Client, path: str) -> None:
+    """Until GET `path` answers 200: its api is up and the gateway's circuit let a call in."""
+    wait_until(
+        lambda: http.get(path).status_code == 200,
+        timeout=45,  # the circuit's 10 s cool-down, maybe twice, and gRPC's reconnect back-off
+        interval=0.5,
+        what=f"GET {path} to answer 200 again",
+    )
+
+
+@contextlib.contextmanager
+def api_stopped(platform: Platform, service: str, http: httpx.Client, path: str) -> Iterator[None]:
+    """`service`'s api stopped cleanly (SIGTERM, as a rollout or a crash would) for the block.
+
+    Afterwards it runs again, the platform is ready, and GET `path` (a route of that
+    service) answers 200 to `http` through the gateway: the shared platform is left as found.
+    """
+    name = f"{service}-api"
+    complaints = platform.terminate([name])
+    assert complaints == [], complaints
+    try:
+        yield
+    finally:
+        if not platform.procs[name].running():
+            platform.start(name)
+        platform.wait_ready()
+        wait_until_served(http, path)
+
+
 def connect(platform: Platform, service: str) -> psycopg.Connection[Any]:
     """An autocommit connection to one of the platform's databases, to check its tables."""
     return psycopg.connect(platform.database_urls[service], autocommit=True, connect_timeout=5)

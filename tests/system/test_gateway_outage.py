@@ -40,29 +40,11 @@ def manager(platform: Platform) -> Iterator[httpx.Client]:
         yield http
 
 
-def wait_until_served(http: httpx.Client, path: str) -> None:
-    """Until `path` answers 200: the api is back and the gateway's circuit let a call through."""
-    harness.wait_until(
-        lambda: http.get(path).status_code == 200,
-        timeout=45,  # the circuit's 10 s cool-down, maybe twice, and gRPC's reconnect back-off
-        interval=0.5,
-        what=f"GET {path} to answer 200 again",
-    )
-
-
 @pytest.fixture
 def customers_api_stopped(platform: Platform, manager: httpx.Client) -> Iterator[None]:
-    """The customers api stopped cleanly for the test; afterwards running, ready, and
-    reachable through the gateway again (its circuit closed), whatever the test did."""
-    complaints = platform.terminate([f"{STOPPED}-api"])
-    assert complaints == [], complaints
-    try:
+    """The customers api stopped for the test; afterwards served again, whatever it did."""
+    with harness.api_stopped(platform, STOPPED, manager, LIST_ROUTES[STOPPED]):
         yield
-    finally:
-        if not platform.procs[f"{STOPPED}-api"].running():
-            platform.start(f"{STOPPED}-api")
-        platform.wait_ready()
-        wait_until_served(manager, LIST_ROUTES[STOPPED])
 
 
 def timed_get(http: httpx.Client, path: str) -> tuple[httpx.Response, float]:
@@ -110,7 +92,7 @@ def test_a_stopped_service_fails_only_its_own_routes_fast_and_recovers(
 
     # Started again, its routes recover (after the circuit's cool-down, a trial call closes it).
     platform.start(f"{STOPPED}-api")
-    wait_until_served(manager, LIST_ROUTES[STOPPED])
+    harness.wait_until_served(manager, LIST_ROUTES[STOPPED])
     platform.wait_ready()
     ready = httpx.get(f"{platform.base_url}/readyz", timeout=5).json()
     assert ready["status"] == "ready"

@@ -5,13 +5,12 @@ rep, and a customer the rep owns. The rep opens a deal and submits a quote at 15
 a rep's 10 % authority, so it waits for the manager. The manager's inbox lists it (and
 shows only the sections a manager can act on); approving it there makes the API report it
 approved and it leaves the inbox, also after a reload. A director's inbox adds the
-evaluation appeals; a list that fails (503) shows a notice in its own section while the
-others still render.
+evaluation appeals; while the customers api is stopped its list (transfers) shows a
+notice in its own section and the others still render.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -110,23 +109,30 @@ def test_manager_approves_a_quote_from_the_inbox(
 
 
 def test_a_failing_list_shows_a_notice_in_its_section(
-    platform: harness.Platform, pending_quote: dict[str, Any], open_console: Callable[..., Any]
+    platform: harness.Platform,
+    pending_quote: dict[str, Any],
+    open_console: Callable[..., Any],
+    shot: Callable[[Any, str], None],
 ) -> None:
     page = open_console(pending_quote["director_token"], "approvals")
     # A director also resolves evaluation appeals.
     for kind in ("quote", "transfer", "plan", "dispute", "appeal"):
         assert page.get_by_test_id(f"inbox-{kind}").count() == 1, kind
-    problem = {"type": "about:blank", "title": "Service unavailable", "status": 503}
-    page.route(
-        "**/v1/disputes?*",
-        lambda route: route.fulfill(
-            status=503, content_type="application/problem+json", body=json.dumps(problem)
-        ),
-    )
-    go(page, platform.base_url, "approvals", again=2)
-    notice = page.get_by_test_id("inbox-error-dispute")
-    notice.wait_for()
-    assert "Service unavailable" in notice.inner_text()
-    for kind in ("quote", "transfer", "plan", "appeal"):
-        assert page.get_by_test_id(f"inbox-error-{kind}").count() == 0, kind
-        assert page.get_by_test_id(f"inbox-count-{kind}").is_visible(), kind
+    # The customers api, which keeps the transfer requests, really stops for a while.
+    with harness.client(platform, pending_quote["director_token"]) as director:
+        transfers = "/v1/transfer-requests"
+        with harness.api_stopped(platform, "customers", director, transfers):
+            refused = director.get(transfers)
+            assert refused.status_code == 503, refused.text
+            go(page, platform.base_url, "approvals", again=2)
+            notice = page.get_by_test_id("inbox-error-transfer")
+            notice.wait_for()
+            assert refused.json()["title"] in notice.inner_text()
+            for kind in ("quote", "plan", "dispute", "appeal"):
+                assert page.get_by_test_id(f"inbox-error-{kind}").count() == 0, kind
+                assert page.get_by_test_id(f"inbox-count-{kind}").is_visible(), kind
+            shot(page, "approvals-inbox-transfers-down")
+    # The one 5xx the page saw is the stopped service's, and it showed it where it belongs.
+    assert page.console_problems, "the page never asked for the transfer requests"
+    for problem in page.console_problems:
+        assert problem.startswith("503 from GET ") and transfers in problem, problem

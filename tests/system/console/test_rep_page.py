@@ -6,13 +6,12 @@ contract and an open deal, a course enrollment and a coaching session with an ac
 the rep's overview has settled (planning books the contract by event) and the quarter's
 statements are calculated, the rep opens their page: attainment and pace, pipeline,
 scorecard, commission with its explained lines, training and coaching shown are the API's.
-Last, the same page with the overview's training section missing (an upstream down, played
-by rewriting the answer in the browser) shows a notice and every other section, not an error.
+Last, with the training api stopped for real, the overview misses its training section and
+the page shows a notice naming it and every other section, not an error.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -252,22 +251,30 @@ def test_rep_page_figures(platform: harness.Platform, open_console: Any, shot: A
         shot(page, "rep-page")
         assert_clean(page)
 
-        # An upstream down: the overview answers without its training section.
-        def without_training(route: Any) -> None:
-            response = route.fetch()
-            body = response.json()
-            body["training"] = None
-            body["partial"] = ["training"]
-            body["sections"]["training"] = {"status": "unavailable", "detail": "training is down"}
-            route.fulfill(response=response, body=json.dumps(body))
-
-        page.route("**/v1/reps/*/overview*", without_training)
-        page.reload()
-        wait_rendered(page)  # signed in again from the tab's session storage
-        notice = shown("partial-notice")
-        assert "training" in notice and "training is down" in notice
-        assert page.locator('[data-testid="missing-training"]').count() == 1
-        assert shown("attainment-percent") == percent(line["percent_bp"])
-        assert shown("scorecard-total") == str(card["total_score"])
-        shot(page, "rep-page-partial")
-        assert_clean(page)
+        # The training api really stops: the overview answers without its training section.
+        with harness.api_stopped(platform, "training", own, "/v1/enrollments"):
+            down = harness.wait_until(
+                lambda: (body := overview())["partial"] == ["training"] and body,
+                timeout=30,
+                interval=0.3,
+                what="the overview without its training section",
+            )
+            page.reload()
+            wait_rendered(page)  # signed in again from the tab's session storage
+            notice = shown("partial-notice")
+            # The detail changes as the gateway's circuit opens; the state and service do not.
+            assert f"Training readiness ({down['sections']['training']['status']})" in notice
+            assert "the training service is unavailable" in notice
+            assert page.locator('[data-testid="missing-training"]').count() == 1
+            assert shown("attainment-percent") == percent(line["percent_bp"])
+            assert shown("scorecard-total") == str(card["total_score"])
+            # Coaching sessions are training's too: their section shows the refusal itself.
+            refusal = '[data-testid="section-coaching"] [data-testid="problem-title"]'
+            answer = own.get("/v1/coaching-sessions", params={"rep_id": rep})
+            assert answer.status_code == 503, answer.text
+            assert page.locator(refusal).inner_text() == answer.json()["title"]
+            shot(page, "rep-page-partial")
+        # The only 5xx the page met is that one, shown where it belongs.
+        assert page.console_problems, "the page never asked for the coaching sessions"
+        for problem in page.console_problems:
+            assert problem.startswith("503 from GET ") and "/v1/coaching-sessions" in problem
