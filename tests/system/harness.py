@@ -848,6 +848,47 @@ def two_question_quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
     return expect(admin.post("/v1/assessments", json=body), 201)
 
 
+def pass_course_quiz(admin: httpx.Client, rep_http: httpx.Client, course_id: str) -> dict[str, Any]:
+    """A two-question quiz of the course by `admin`, passed by the rep; the attempt."""
+    assessment = two_question_quiz(admin, course_id)
+    answers = [
+        {"question_id": q["question_id"], "chosen_options": [1]} for q in assessment["questions"]
+    ]
+    path = f"/v1/assessments/{assessment['assessment_id']}:submit"
+    attempt = expect(rep_http.post(path, json={"answers": answers}), 200)
+    assert attempt["passed"] and attempt["completed_course"], attempt
+    return attempt
+
+
+def certified_only_pipeline(admin: httpx.Client, name: str, region: str) -> dict[str, Any]:
+    """A partner pipeline of the region whose first stage needs its owner certified."""
+    stages = [
+        {"name": "Qualify", "probability_bp": 1000},
+        {"name": "Propose", "probability_bp": 5000},
+        {"name": "Won", "probability_bp": 10000, "kind": "won"},
+        {"name": "Lost", "kind": "lost"},
+    ]
+    body = {"name": name, "kind": "partner", "region": region, "stages": stages}
+    pipeline = expect(admin.post("/v1/pipelines", json=body), 201)
+    gate = {"criteria": [{"owner_certification": {}}], "comment": "certified sellers only"}
+    expect(admin.put(f"/v1/stage-gates/{pipeline['stages'][0]['stage_id']}", json=gate), 200)
+    return pipeline
+
+
+def certification_copy_expired(platform: Platform, certification_id: str) -> bool:
+    """Whether the pipeline's copy of a certification says expired (it learns by event).
+
+    Wait for it before advancing past a certification gate: a deal advanced before the
+    event arrives passes the gate for good.
+    """
+    with connect(platform, "pipeline") as db:
+        row = db.execute(
+            "SELECT status FROM certification_copies WHERE certification_id = %s",
+            (certification_id,),
+        ).fetchone()
+    return row is not None and row[0] == "expired"
+
+
 def create_qualified_lead(http: httpx.Client, **overrides: str) -> dict[str, Any]:
     # A lead captured without an owner is routed, and with no territory it waits
     # unassigned, which cannot be converted: these flows name the rep.

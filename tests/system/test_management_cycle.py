@@ -569,7 +569,7 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
         assert all(enrollment(r, negotiation["course_id"]) is None for r in (a1, a2, b1))
         tally.enrollments_assigned += 1
 
-        _pass_quiz(rep_http[b2], _quiz(admin, negotiation["course_id"]))
+        harness.pass_course_quiz(admin, rep_http[b2], negotiation["course_id"])
         assert enrollment(b2, negotiation["course_id"])["status"] == "completed"  # type: ignore[index]
         moved = harness.wait_until(
             lambda: (line := scorecard_line(b2, "training"))["value"] > 0 and line,
@@ -581,30 +581,7 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
 
         # --- the certification gate: passes while certified, stops once expired ----------
         restart_worker("pipeline")
-        pipeline = harness.expect(
-            admin.post(
-                "/v1/pipelines",
-                json={
-                    "name": f"Robots {tag}",
-                    "kind": "partner",
-                    "region": region,
-                    "stages": [
-                        {"name": "Qualify", "probability_bp": 1000},
-                        {"name": "Propose", "probability_bp": 5000},
-                        {"name": "Won", "probability_bp": 10000, "kind": "won"},
-                        {"name": "Lost", "kind": "lost"},
-                    ],
-                },
-            ),
-            201,
-        )
-        harness.expect(
-            admin.put(
-                f"/v1/stage-gates/{pipeline['stages'][0]['stage_id']}",
-                json={"criteria": [{"owner_certification": {}}], "comment": "certified only"},
-            ),
-            200,
-        )
+        pipeline = harness.certified_only_pipeline(admin, f"Robots {tag}", region)
 
         def advance(deal: str) -> httpx.Response:
             return rep_http[b1].post(f"/v1/opportunities/{deal}:advance", json={})
@@ -619,7 +596,7 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
             ),
             201,
         )
-        _pass_quiz(rep_http[b1], _quiz(admin, certification["course_id"]))
+        harness.pass_course_quiz(admin, rep_http[b1], certification["course_id"])
         [held] = harness.expect(boss.get("/v1/certifications", params={"rep_id": b1}), 200)[
             "certifications"
         ]
@@ -638,16 +615,12 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
         assert expiry["expired_certification_ids"] == [held["certification_id"]], expiry
         blocked = str(opportunity(b1, f"Robots B {tag}", pipeline["pipeline_id"], product_line))
 
-        def pipeline_copy_expired() -> bool:
-            # Advancing before the event arrives would move the deal past the gate for good.
-            with harness.connect(platform, "pipeline") as db:
-                row = db.execute(
-                    "SELECT status FROM certification_copies WHERE certification_id = %s",
-                    (held["certification_id"],),
-                ).fetchone()
-            return row is not None and row[0] == "expired"
-
-        harness.wait_until(pipeline_copy_expired, SETTLE_SECONDS, 0.2, "the expiry in pipeline")
+        harness.wait_until(
+            lambda: harness.certification_copy_expired(platform, held["certification_id"]),
+            SETTLE_SECONDS,
+            0.2,
+            "the expiry in pipeline",
+        )
         refused_again = advance(blocked)
         assert refused_again.status_code == 422, refused_again.text
         violations = refused_again.json()["violations"]
@@ -754,21 +727,3 @@ def _course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[
     }
     created: dict[str, Any] = harness.expect(admin.post("/v1/courses", json=body), 201)
     return created
-
-
-def _quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
-    """A two-question assessment of the course; option 1 is right in both."""
-    return harness.two_question_quiz(admin, course_id)
-
-
-def _pass_quiz(rep_http: httpx.Client, assessment: dict[str, Any]) -> None:
-    answers = [
-        {"question_id": q["question_id"], "chosen_options": [1]} for q in assessment["questions"]
-    ]
-    attempt = harness.expect(
-        rep_http.post(
-            f"/v1/assessments/{assessment['assessment_id']}:submit", json={"answers": answers}
-        ),
-        200,
-    )
-    assert attempt["passed"] and attempt["completed_course"], attempt

@@ -48,25 +48,6 @@ def course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[s
     return created
 
 
-def quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
-    """A two-question assessment of the course; option 1 is right in both."""
-    return harness.two_question_quiz(admin, course_id)
-
-
-def pass_quiz(rep_http: httpx.Client, assessment: dict[str, Any]) -> dict[str, Any]:
-    answers = [
-        {"question_id": q["question_id"], "chosen_options": [1]} for q in assessment["questions"]
-    ]
-    attempt: dict[str, Any] = harness.expect(
-        rep_http.post(
-            f"/v1/assessments/{assessment['assessment_id']}:submit", json={"answers": answers}
-        ),
-        200,
-    )
-    assert attempt["passed"] and attempt["completed_course"], attempt
-    return attempt
-
-
 def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) -> None:
     tag = secrets.token_hex(3)
     region = f"T{tag.upper()}"
@@ -237,7 +218,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
     assert due == date.today() + timedelta(days=14), gap_course
 
     # Passing its assessment completes it; performance hears of it and the KPI moves.
-    pass_quiz(rep_http, quiz(admin, negotiation["course_id"]))
+    harness.pass_course_quiz(admin, rep_http, negotiation["course_id"])
     assert assigned(negotiation["course_id"])["status"] == "completed"  # type: ignore[index]
     moved = harness.wait_until(
         lambda: (line := scorecard_line("training"))["value"] > 0 and line,
@@ -247,31 +228,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
     assert moved["value"] == 10_000 and moved["score"] > training_before["score"], moved
 
     # A pipeline of the test's own whose first stage needs the owner certified for the line.
-    pipeline = harness.expect(
-        admin.post(
-            "/v1/pipelines",
-            json={
-                "name": f"Robots {tag}",
-                "kind": "partner",
-                "region": region,
-                "stages": [
-                    {"name": "Qualify", "probability_bp": 1000},
-                    {"name": "Propose", "probability_bp": 5000},
-                    {"name": "Won", "probability_bp": 10000, "kind": "won"},
-                    {"name": "Lost", "kind": "lost"},
-                ],
-            },
-        ),
-        201,
-    )
-    first_stage = pipeline["stages"][0]["stage_id"]
-    harness.expect(
-        admin.put(
-            f"/v1/stage-gates/{first_stage}",
-            json={"criteria": [{"owner_certification": {}}], "comment": "certified sellers only"},
-        ),
-        200,
-    )
+    pipeline = harness.certified_only_pipeline(admin, f"Robots {tag}", region)
 
     def advance(deal: str) -> httpx.Response:
         return rep_http.post(f"/v1/opportunities/{deal}:advance", json={})
@@ -286,7 +243,7 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
         ),
         201,
     )
-    pass_quiz(rep_http, quiz(admin, certification["course_id"]))
+    harness.pass_course_quiz(admin, rep_http, certification["course_id"])
     [held] = harness.expect(boss.get("/v1/certifications", params={"rep_id": rep}), 200)[
         "certifications"
     ]
@@ -307,16 +264,11 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
     assert held["certification_id"] in expiry["expired_certification_ids"], expiry
     blocked = opportunity(f"Robots B {tag}", pipeline["pipeline_id"], product_line)
 
-    def pipeline_copy_expired() -> bool:
-        # Advancing before the event arrives would move the deal past the gate for good.
-        with harness.connect(platform, "pipeline") as db:
-            row = db.execute(
-                "SELECT status FROM certification_copies WHERE certification_id = %s",
-                (held["certification_id"],),
-            ).fetchone()
-        return row is not None and row[0] == "expired"
-
-    harness.wait_until(pipeline_copy_expired, timeout=30, what="the expiry in the pipeline")
+    harness.wait_until(
+        lambda: harness.certification_copy_expired(platform, held["certification_id"]),
+        timeout=30,
+        what="the expiry in the pipeline",
+    )
     refused_again = advance(str(blocked))
     assert refused_again.status_code == 422, refused_again.text
     violations = refused_again.json()["violations"]
