@@ -832,6 +832,42 @@ def approved_commission_plan(
     return expect(approver.post(f"/v1/commission-plans/{plan['plan_id']}:approve"), 200)
 
 
+def create_course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[str, Any]:
+    """A one-hour selling-skills e-learning course titled by its code, unless `fields` say
+    otherwise (any other field of the request, e.g. completes_on_assessment=True)."""
+    body = {
+        "region": region,
+        "code": code,
+        "title": code,
+        "category": "selling_skills",
+        "format": "e_learning",
+        "duration_minutes": 60,
+        **fields,
+    }
+    return expect(admin.post("/v1/courses", json=body), 201)
+
+
+def overdue_case(
+    platform: Platform, http: httpx.Client, region: str, customer_id: str
+) -> dict[str, Any]:
+    """A high-priority service case made overdue: the shortest SLA is an hour, so its due
+    time is moved two hours back in the pipeline's database."""
+    body = {
+        "region": region,
+        "customer_id": customer_id,
+        "type": "incident",
+        "priority": "high",
+        "subject": "Reports <b>fail</b>",
+    }
+    case = expect(http.post("/v1/cases", json=body), 201)
+    with connect(platform, "pipeline") as db:
+        db.execute(
+            "UPDATE cases SET due_at = now() - interval '2 hours' WHERE case_id = %s",
+            (case["case_id"],),
+        )
+    return case
+
+
 def two_question_quiz(admin: httpx.Client, course_id: str) -> dict[str, Any]:
     """A two-question assessment of the course; option 1 is right in both."""
     question = {"kind": "single_choice", "options": ["no", "yes"], "points": 1}

@@ -182,41 +182,11 @@ def test_overview_dashboard_and_report_figures(
     }
 
     # An overdue case: the shortest SLA is an hour, so its due time is moved back by hand.
-    case = harness.expect(
-        boss.post(
-            "/v1/cases",
-            json={
-                "region": region,
-                "customer_id": customer,
-                "type": "incident",
-                "priority": "high",
-                "subject": "Reports <b>fail</b>",
-            },
-        ),
-        201,
-    )
-    with harness.connect(platform, "pipeline") as db:
-        db.execute(
-            "UPDATE cases SET due_at = now() - interval '2 hours' WHERE case_id = %s",
-            (case["case_id"],),
-        )
+    case = harness.overdue_case(platform, boss, region, customer)
 
     # Training: a course with an open enrollment for a1, a certification for a2.
     product_line = f"robots-{tag}"
-    course = harness.expect(
-        admin.post(
-            "/v1/courses",
-            json={
-                "region": region,
-                "code": f"NEG-{tag}",
-                "title": "Negotiation",
-                "category": "selling_skills",
-                "format": "e_learning",
-                "duration_minutes": 60,
-            },
-        ),
-        201,
-    )
+    course = harness.create_course(admin, region, f"NEG-{tag}", title="Negotiation")
     enrollment = harness.wait_until(
         lambda: _created(
             admin.post("/v1/enrollments", json={"rep_id": a1, "course_id": course["course_id"]})

@@ -197,11 +197,14 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
             admin, boss, f"Reps {tag}", region, EUR, quarter.starts_at.date().isoformat(), RATE_BP
         )
         product_line = f"robots-{tag}"
-        negotiation = _course(admin, region, f"NEG-{tag}", skills=["negotiation:2"])
-        certification = _course(
+        negotiation = harness.create_course(
+            admin, region, f"NEG-{tag}", completes_on_assessment=True, skills=["negotiation:2"]
+        )
+        certification = harness.create_course(
             admin,
             region,
             f"CERT-{tag}",
+            completes_on_assessment=True,
             category="product_knowledge",
             product_lines=[product_line],
             certifies_product_line=product_line,
@@ -711,19 +714,3 @@ def test_a_quarter_from_plan_to_review_survives_restarts_and_a_broker_outage(
 
 
 # --- training's catalog ----------------------------------------------------------------------
-
-
-def _course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[str, Any]:
-    """A one-hour e-learning course that an assessment completes."""
-    body = {
-        "region": region,
-        "code": code,
-        "title": code,
-        "category": "selling_skills",
-        "format": "e_learning",
-        "duration_minutes": 60,
-        "completes_on_assessment": True,
-        **fields,
-    }
-    created: dict[str, Any] = harness.expect(admin.post("/v1/courses", json=body), 201)
-    return created

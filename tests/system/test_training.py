@@ -34,20 +34,6 @@ def enrollments_of(http: httpx.Client, rep: str) -> list[dict[str, Any]]:
     return enrollments
 
 
-def course(admin: httpx.Client, region: str, code: str, **fields: Any) -> dict[str, Any]:
-    body = {
-        "region": region,
-        "code": code,
-        "title": code,
-        "category": "selling_skills",
-        "format": "e_learning",
-        "duration_minutes": 60,
-        **fields,
-    }
-    created: dict[str, Any] = harness.expect(admin.post("/v1/courses", json=body), 201)
-    return created
-
-
 def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) -> None:
     tag = secrets.token_hex(3)
     region = f"T{tag.upper()}"
@@ -58,13 +44,13 @@ def test_hire_gap_course_kpi_and_certification_gate(platform: harness.Platform) 
     product_line = f"robots-{tag}"
 
     # The catalog and the rules, entered by an admin.
-    onboarding = course(
+    onboarding = harness.create_course(
         admin, region, f"ONB-{tag}", category="sales_process", skills=["prospecting:1"]
     )
-    negotiation = course(
+    negotiation = harness.create_course(
         admin, region, f"NEG-{tag}", skills=["negotiation:2"], completes_on_assessment=True
     )
-    certification = course(
+    certification = harness.create_course(
         admin,
         region,
         f"CERT-{tag}",

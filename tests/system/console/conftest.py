@@ -290,24 +290,7 @@ def seed_region(platform: harness.Platform) -> SeededRegion:
         harness.expect(
             rep_http[a1].post(f"/v1/opportunities/{lost}:lose", json={"reason": "price"}), 200
         )
-        case = harness.expect(
-            boss.post(
-                "/v1/cases",
-                json={
-                    "region": region,
-                    "customer_id": customer,
-                    "type": "incident",
-                    "priority": "high",
-                    "subject": "Reports <b>fail</b>",
-                },
-            ),
-            201,
-        )
-        with harness.connect(platform, "pipeline") as db:
-            db.execute(
-                "UPDATE cases SET due_at = now() - interval '2 hours' WHERE case_id = %s",
-                (case["case_id"],),
-            )
+        case = harness.overdue_case(platform, boss, region, customer)
         product_line = f"robots-{tag}"
         harness.wait_until(
             lambda: _created(

@@ -113,20 +113,7 @@ def test_rep_page_figures(platform: harness.Platform, open_console: Any, shot: A
         }
         harness.expect(own.post("/v1/opportunities", json=open_deal), 201)
 
-        course = harness.expect(
-            admin.post(
-                "/v1/courses",
-                json={
-                    "region": region,
-                    "code": f"NEG-{tag}",
-                    "title": "Negotiation",
-                    "category": "selling_skills",
-                    "format": "e_learning",
-                    "duration_minutes": 60,
-                },
-            ),
-            201,
-        )
+        course = harness.create_course(admin, region, f"NEG-{tag}", title="Negotiation")
         harness.wait_until(
             lambda: created(
                 admin.post(
