@@ -97,7 +97,10 @@ def comparable(run: DemoRun, summary: Summary) -> dict[str, Any]:
         "top reps": [
             replace(top, rep_id=actors[top.rep_id], region="") for top in summary.top_reps
         ],
-        "results": {actors[rep_id]: vars(result) for rep_id, result in run.results.items()},
+        "results": {
+            actors[rep_id]: {**vars(result), "credited": run.regions[region.code].credited(rep_id)}
+            for rep_id, result in run.results.items()
+        },
         # What a step answered 503 (and done) does to the counts is load's doing, not the seed's.
         "tally": {what: n for what, n in run.tally.counts.items() if "already done" not in what},
     }

@@ -148,11 +148,10 @@ class Booking:
 
 @dataclass
 class RepResults:
-    """A rep's closed deals and net credited revenue, as the demo made them."""
+    """A rep's closed deals, as the demo made them."""
 
     won: int = 0
     lost: int = 0
-    credited: int = 0  # signed contracts not cancelled, in minor units
 
 
 @dataclass
@@ -166,9 +165,17 @@ class RegionState:
     plan_ids: list[str] = field(default_factory=list)
     customer_ids: list[str] = field(default_factory=list)
     contracts: list[Booking] = field(default_factory=list)  # signed and not cancelled
-    booked: int = 0  # the value of signed contracts not cancelled, in minor units
     open_cases: list[tuple[int, str]] = field(default_factory=list)  # (week opened, case id)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def booked(self) -> int:
+        """The value of the signed contracts not cancelled, in minor units."""
+        return sum(booking.value for booking in self.contracts)
+
+    def credited(self, rep_id: str) -> int:
+        """What of `booked` is a rep's."""
+        return sum(booking.value for booking in self.contracts if booking.rep_id == rep_id)
 
 
 def retry_until_known(call: Callable[[], T], timeout: float = EVENT_WAIT_SECONDS) -> T:
@@ -668,7 +675,8 @@ class DemoRun:
             results = self.results[rep.rep_id]
             closed = results.won + results.lost
             win_note = f"{results.won} won of {closed} closed" if closed else ""
-            counted = partial(self._scorecard_shows, boss, rep.rep_id, win_note, results.credited)
+            credited = self.regions[region.code].credited(rep.rep_id)
+            counted = partial(self._scorecard_shows, boss, rep.rep_id, win_note, credited)
             _wait_for(counted, f"the scorecard of {rep.rep_id}")
 
     def _scorecard_shows(self, boss: Client, rep_id: str, win_note: str, credited: int) -> bool:
@@ -834,9 +842,7 @@ class DemoRun:
         with state.lock:
             results = self.results[rep.rep_id]
             results.won += 1
-            results.credited += value
             state.contracts.append(Booking(self.week, rep.rep_id, results.won, contract_id, value))
-            state.booked += value
         self.tally.add("deals won")
 
     def _close(self, rep: Rep, client: Client, rng: Any, deal: Deal) -> None:
@@ -972,8 +978,6 @@ class DemoRun:
                 booking = min(earlier) if earlier else None
                 if booking is not None:
                     state.contracts.remove(booking)
-                    state.booked -= booking.value
-                    self.results[booking.rep_id].credited -= booking.value
             if booking is not None:
                 with suppress(RuleViolated):  # cancelled already by an attempt answered 503
                     boss.contracts.cancel(
